@@ -19,6 +19,8 @@ _LAZY = {
     "rfm_segments": "course.rfm",
     "segment_summary": "course.rfm",
     "SEGMENT_ACTIONS": "course.rfm",
+    "SEGMENTS": "course.rfm",
+    "rfm": "course.rfm",
     "rfm_explorer": "course.widgets.rfm_explorer",
     "start_exercise": "course.check",
     "check": "course.check",

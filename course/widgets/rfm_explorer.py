@@ -1,0 +1,258 @@
+"""RFM explorer: move the analysis date, the high/low rule and the score bins, watch the segments.
+
+``explorer_view(base, as_of, split, bins)`` is a pure function that computes everything the widget
+shows; ``rfm_explorer(orders)`` wires it to three controls. The chart is HTML/CSS bars, not a
+matplotlib figure: redrawing a figure into an Output took far longer than the whole RFM
+computation, and HTML needs no font set-up in JupyterLab or Voila.
+
+Speed: ``prepare(orders)`` checks the orders once, factorizes the customer ids and sorts the
+orders by date. Each update then slices the orders up to ``as_of`` (binary search) and
+aggregates integer codes with numpy, so moving the date earlier costs about the same as later.
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from course.i18n import CourseError, choices, t
+from course.rfm import (
+    _ONE_DAY,
+    SPLITS,
+    _aggregate,
+    _factorize,
+    _as_amounts,
+    _as_dates,
+    _as_day,
+    _float_array,
+    _require_columns,
+    _require_table,
+    rfm_scores,
+    rfm_segments,
+    segment_summary,
+)
+
+try:  # the house colours, so the bars match the course's matplotlib charts
+    from course.plotting import ACCENT_COLOR as REVENUE_COLOR, BASE_COLOR as CUSTOMER_COLOR
+except ImportError:  # plotting not installed yet: same values, written out
+    CUSTOMER_COLOR, REVENUE_COLOR = "#2F6690", "#D9480F"
+
+MIN_BINS, MAX_BINS, DEFAULT_BINS = 3, 10, 5
+
+
+@dataclass(frozen=True)
+class RfmBase:
+    """Orders prepared once for fast re-aggregation: sorted by date, customers as integer codes."""
+
+    codes: np.ndarray  # customer code per order (index into ``customers``)
+    customers: pd.Index  # customer id per code
+    dates: np.ndarray  # datetime64, ascending
+    amounts: np.ndarray  # float
+    default_as_of: pd.Timestamp  # the day after the last order
+    first_day: pd.Timestamp  # the first purchase day (an earlier as_of has no customers)
+
+
+def prepare(orders: pd.DataFrame, *, customer_col: str = "customer_id",
+            date_col: str = "order_date", amount_col: str = "amount") -> RfmBase:
+    """Check the orders and precompute what every view needs (once per widget)."""
+    _require_table(orders, "orders")
+    _require_columns(orders, [customer_col, date_col, amount_col], "missing_order_columns")
+    dates = _as_dates(orders[date_col], date_col).to_numpy()
+    amounts = _float_array(_as_amounts(orders[amount_col], amount_col))
+    codes, customers = _factorize(orders[customer_col])
+    valid = ~np.isnat(dates)
+    if not valid.any():
+        raise CourseError("rfm.no_dates", column=date_col)
+    order = np.argsort(dates[valid], kind="stable")
+    dates, amounts, codes = dates[valid][order], amounts[valid][order], codes[valid][order]
+    bought = amounts > 0
+    if not bought.any():
+        raise CourseError("rfm.no_purchases", as_of=pd.Timestamp(dates[-1]).date().isoformat())
+    return RfmBase(
+        codes=codes,
+        customers=customers,
+        dates=dates,
+        amounts=amounts,
+        default_as_of=pd.Timestamp(dates[-1]).normalize() + _ONE_DAY,
+        first_day=pd.Timestamp(dates[bought][0]).normalize(),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class ExplorerView:
+    """What the widget shows for one setting of the controls."""
+
+    as_of: pd.Timestamp
+    split: str
+    bins: int
+    summary: pd.DataFrame  # segment_summary of the customers as of ``as_of``
+    caption: str
+    table_html: str
+    chart_html: str
+
+
+def explorer_view(rfm_base: RfmBase, as_of=None, split: str = "mean",
+                  bins: int = DEFAULT_BINS) -> ExplorerView:
+    """Segment the customers as of ``as_of`` and render the caption, the table and the chart."""
+    day = rfm_base.default_as_of if as_of is None else _as_day(as_of)
+    if split not in SPLITS:  # checked before the work, so a bad rule fails fast
+        raise CourseError("rfm.bad_split", split=split, valid=choices(SPLITS))
+    # Only the orders up to the as_of day: a binary search on the sorted dates.
+    end = int(np.searchsorted(rfm_base.dates, (day + _ONE_DAY).to_datetime64(), side="left"))
+    table = _aggregate(rfm_base.codes[:end], rfm_base.customers, rfm_base.dates[:end],
+                       rfm_base.amounts[:end], day)
+    summary = segment_summary(rfm_segments(rfm_scores(table, bins=bins), split=split))
+    caption = t(
+        "rfm.explorer_caption",
+        as_of=day.date().isoformat(),
+        customers=f"{len(table):,}",
+        revenue=f"{table['monetary'].sum():,.0f}",
+        bins=bins,
+        split=t(f"rfm.explorer_split_{split}"),
+    )
+    return ExplorerView(
+        as_of=day,
+        split=split,
+        bins=bins,
+        summary=summary,
+        caption=caption,
+        table_html=_table_html(summary),
+        chart_html=_chart_html(summary),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# HTML rendering (inline styles only: they survive JupyterLab, Voila and exported HTML alike)
+# ----------------------------------------------------------------------------------------------
+def _pct(value: float) -> str:
+    return "—" if pd.isna(value) else f"{value:.1%}"
+
+
+def _table_html(summary: pd.DataFrame) -> str:
+    cell = "padding:3px 10px;border-bottom:1px solid #ddd;"
+    heads = ["segment", "customers", "customer_share", "revenue_share", "action"]
+    header = "".join(
+        f'<th style="{cell}text-align:left">{html.escape(t("rfm.explorer_col_" + h))}</th>'
+        for h in heads
+    )
+    rows = []
+    for rec in summary.itertuples(index=False):
+        rows.append(
+            "<tr>"
+            f'<td style="{cell}white-space:nowrap">{html.escape(str(rec.segment))}</td>'
+            f'<td style="{cell}text-align:right">{rec.customers:,}</td>'
+            f'<td style="{cell}text-align:right">{_pct(rec.customer_share)}</td>'
+            f'<td style="{cell}text-align:right">{_pct(rec.revenue_share)}</td>'
+            f'<td style="{cell}">{html.escape(rec.action)}</td>'
+            "</tr>"
+        )
+    return (
+        '<table style="border-collapse:collapse;font-size:13px">'
+        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _bar(share: float, widest: float, color: str) -> str:
+    width = 0.0 if pd.isna(share) or share <= 0 or widest <= 0 else 100.0 * share / widest
+    return (
+        '<div style="display:flex;align-items:center;height:11px;margin:1px 0">'
+        f'<div style="width:{width * 0.8:.1f}%;height:100%;background:{color}"></div>'
+        f'<span style="font-size:11px;margin-left:4px">{_pct(share)}</span></div>'
+    )
+
+
+def _chart_html(summary: pd.DataFrame) -> str:
+    shares = pd.concat([summary["customer_share"], summary["revenue_share"]])
+    widest = float(shares.max()) if shares.notna().any() else 0.0
+    legend = (
+        f'<span style="color:{CUSTOMER_COLOR}">■</span> '
+        f'{html.escape(t("rfm.explorer_legend_customers"))}　'
+        f'<span style="color:{REVENUE_COLOR}">■</span> '
+        f'{html.escape(t("rfm.explorer_legend_revenue"))}'
+    )
+    rows = []
+    for rec in summary.itertuples(index=False):
+        rows.append(
+            '<div style="display:flex;align-items:center;margin:3px 0">'
+            f'<div style="width:7em;font-size:13px">{html.escape(str(rec.segment))}</div>'
+            '<div style="flex:1">'
+            f"{_bar(rec.customer_share, widest, CUSTOMER_COLOR)}"
+            f"{_bar(rec.revenue_share, widest, REVENUE_COLOR)}"
+            "</div></div>"
+        )
+    return (
+        '<div style="max-width:560px">'
+        f'<div style="font-weight:bold;margin-bottom:2px">'
+        f'{html.escape(t("rfm.explorer_chart_title"))}</div>'
+        f'<div style="font-size:12px;margin-bottom:4px">{legend}</div>'
+        f"{''.join(rows)}</div>"
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# The widget: a thin layer over explorer_view
+# ----------------------------------------------------------------------------------------------
+def _widgets():
+    import ipywidgets  # imported here so that `import course.widgets.rfm_explorer` stays light
+
+    return ipywidgets
+
+
+def rfm_explorer(orders: pd.DataFrame, as_of=None, **cols):
+    """An interactive RFM explorer (an ``ipywidgets.VBox``) for a table of orders.
+
+    The returned box carries ``.controls`` (dict: as_of, split, bins), ``.caption``, ``.table``,
+    ``.chart`` (HTML widgets) and ``.view`` (the last ``ExplorerView``) for trainers and tests.
+    """
+    w = _widgets()
+    base = prepare(orders, **cols)
+    start = base.default_as_of if as_of is None else _as_day(as_of)
+    controls = {
+        "as_of": w.DatePicker(
+            description=t("rfm.explorer_as_of"),
+            value=start.date(),
+            min=base.first_day.date(),
+            max=(max(start, base.default_as_of) + pd.Timedelta(days=366)).date(),
+        ),
+        "split": w.Dropdown(
+            description=t("rfm.explorer_split"),
+            options=[(t(f"rfm.explorer_split_{s}"), s) for s in SPLITS],
+            value="mean",
+        ),
+        "bins": w.IntSlider(
+            description=t("rfm.explorer_bins"),
+            min=MIN_BINS,
+            max=MAX_BINS,
+            value=DEFAULT_BINS,
+            continuous_update=False,  # one update per release, not one per pixel dragged
+        ),
+    }
+    caption, chart, table = w.HTML(), w.HTML(), w.HTML()
+    box = w.VBox([w.HBox(list(controls.values())), caption, chart, table])
+    box.controls, box.caption, box.chart, box.table = controls, caption, chart, table
+    box.base = base
+    box.view = None
+
+    def update(_change=None):
+        day = controls["as_of"].value  # None when the trainee clears the picker: use the default
+        try:
+            view = explorer_view(base, day, controls["split"].value, controls["bins"].value)
+        except CourseError as err:  # e.g. a date before the first purchase: say so, keep the box
+            caption.value = f'<span style="color:#b00020">{html.escape(str(err))}</span>'
+            chart.value = table.value = ""
+            box.view = None
+            return
+        caption.value = html.escape(view.caption)
+        chart.value, table.value = view.chart_html, view.table_html
+        box.view = view
+
+    for control in controls.values():
+        control.observe(update, names="value")
+    box.update = update
+    update()
+    return box
+
+
+__all__ = ["RfmBase", "ExplorerView", "prepare", "explorer_view", "rfm_explorer"]
