@@ -20,11 +20,10 @@ _LAZY = {
     "segment_summary": "course.rfm",
     "SEGMENT_ACTIONS": "course.rfm",
     "SEGMENTS": "course.rfm",
-    "rfm": "course.rfm",
     "rfm_explorer": "course.widgets.rfm_explorer",
-    "start_exercise": "course.check",
-    "check": "course.check",
-    "show_answer": "course.check",
+    "start_exercise": "course.checking",
+    "check": "course.checking",
+    "show_answer": "course.checking",
     "mask_pii": "course.privacy",
 }
 

@@ -10,7 +10,6 @@ import argparse
 import base64
 import copy
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -57,13 +56,6 @@ def _copy(cell):
     return cell
 
 
-def _with_blank_answer(source: str, question_id: str) -> str:
-    """Make sure the trainee sees where the answer goes: ``q3 = ...`` when the block hid it."""
-    if re.search(rf"^\s*{question_id}\s*=", source, flags=re.M):
-        return source
-    return f"{source}\n{question_id} = ...  # {t('assign.answer_prompt', id=question_id)}"
-
-
 def build_exercise(master: Master, stored: dict) -> nbformat.NotebookNode:
     answers = stored["answers"]
     questions = [public_spec(master, q, answers[q.id]) for q in master.questions]
@@ -86,8 +78,9 @@ def build_exercise(master: Master, stored: dict) -> nbformat.NotebookNode:
         nb.cells.append(_meta(header, question.id, "header", editable=False))
         for cell in question.cells:
             cell = _copy(cell)
-            if cell.cell_type == "code" and strip_solution(cell.source, prompt) != cell.source:
-                cell.source = _with_blank_answer(strip_solution(cell.source, prompt), question.id)
+            stripped = strip_solution(cell.source, prompt, question.id) if cell.cell_type == "code" else None
+            if stripped is not None and stripped != cell.source:
+                cell.source = stripped
                 nb.cells.append(_meta(cell, question.id, "answer", editable=True))
             elif cell.cell_type == "code":
                 nb.cells.append(_meta(cell, question.id, "given", editable=True))

@@ -139,17 +139,24 @@ def _has_solution(source: str) -> bool:
     return any(SOLUTION_LINE.match(line) or SOLUTION_BEGIN.match(line) for line in lines)
 
 
-def strip_solution(source: str, prompt: str) -> str:
-    """The code a trainee starts from: solution lines become ``name = ...``, blocks a prompt."""
-    out, in_block = [], False
+def strip_solution(source: str, prompt: str, question_id: str) -> str:
+    """The code a trainee starts from: solution lines become ``name = ...``; a block becomes a
+    prompt, plus ``qN = ...`` where the block assigned the answer, so the trainee sees where it goes."""
+    out, block = [], None
+    assigns_answer = re.compile(rf"^\s*{re.escape(question_id)}\s*=(?!=)")
     for line in source.splitlines():
-        if in_block:
-            in_block = not SOLUTION_END.match(line)
+        if block is not None:
+            if SOLUTION_END.match(line):
+                out.append(f"{block['indent']}# {prompt}")
+                if block["assigns"]:
+                    out.append(f"{block['indent']}{question_id} = ...")
+                block = None
+            elif assigns_answer.match(line):
+                block["assigns"] = True
             continue
         begin = SOLUTION_BEGIN.match(line)
         if begin:
-            out.append(f"{begin['indent']}# {prompt}")
-            in_block = True
+            block = {"indent": begin["indent"], "assigns": False}
             continue
         marked = SOLUTION_LINE.match(line)
         if marked:

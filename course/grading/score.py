@@ -19,14 +19,21 @@ def _cells_of(notebook, question_id: str) -> set[int]:
             if cell.get("metadata", {}).get("course", {}).get("question") == question_id}
 
 
+def _timeout(question, notebook, run: RunResult) -> dict | None:
+    """A question whose own cell was stopped: whatever it assigned before is not a finished answer."""
+    mine = _cells_of(notebook, question.id)
+    for problem in run.problems:
+        if problem.index in mine and problem.status == "timeout":
+            return _row(question, "timeout", 0, t("grading.cell_timeout", cell=problem.index + 1,
+                                                 seconds=problem.detail))
+    return None
+
+
 def _failure(question, notebook, run: RunResult) -> dict | None:
     """Why a question has no answer, when its own cells failed or the whole run did."""
     mine = _cells_of(notebook, question.id)
     for problem in run.problems:
         if problem.index in mine:
-            if problem.status == "timeout":
-                return _row(question, "timeout", 0, t("grading.cell_timeout", cell=problem.index + 1,
-                                                     seconds=problem.detail))
             return _row(question, "error", 0, t("grading.cell_error", cell=problem.index + 1,
                                                detail=problem.detail))
     if run.fatal == "notebook_timeout":
@@ -40,13 +47,14 @@ def score_run(master: Master, reference: dict, notebook, run: RunResult) -> list
     rows = []
     for question in master.questions:
         answer = run.answers.get(question.id, {"type": "missing"})
-        if not is_blank(answer):
+        stopped = _timeout(question, notebook, run)
+        if stopped:
+            rows.append(stopped)
+        elif not is_blank(answer):
             verdict = compare(question.spec, answer, reference[question.id])
             status = "correct" if verdict.passed else ("partial" if verdict.score > 0 else "wrong")
             rows.append(_row(question, status, question.points * verdict.score, verdict.message))
-            continue
-        failed = _failure(question, notebook, run)
-        if failed:
+        elif failed := _failure(question, notebook, run):
             rows.append(failed)
         elif answer.get("type") == "missing":
             rows.append(_row(question, "unanswered", 0, t("grading.missing_variable", id=question.id)))

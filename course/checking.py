@@ -72,11 +72,12 @@ def _question(question_id: str) -> dict | Feedback:
     return question
 
 
-def check(question_id: str) -> Feedback:
+def check(question_id: str, namespace: dict | None = None) -> Feedback:
+    """Public checks of one answer; ``namespace`` defaults to the notebook's variables."""
     question = _question(question_id)
     if isinstance(question, Feedback):
         return question
-    namespace = _namespace()
+    namespace = _namespace() if namespace is None else namespace
     plain = to_plain(namespace[question_id]) if question_id in namespace else {"type": "missing"}
     verdict = public_verdict(question, plain, question["digests"], f"{_state['name']}:{question_id}")
     if verdict.passed:

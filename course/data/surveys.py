@@ -1,0 +1,98 @@
+"""Satisfaction surveys: NPS, CSAT, CES and six attribute ratings per surveyed customer.
+
+Ratings come from the customer's overall satisfaction through different strengths: after-sales
+service and speed move closely with it, price hardly at all. Driver analysis (correlation or
+regression) and the importance–performance grid therefore find real, teachable priorities.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from course.data.company import SATISFACTION
+
+N_SURVEYS = 1200
+FIRST_DAY = pd.Timestamp("2023-01-01")
+LAST_DAY = pd.Timestamp("2024-12-20")
+
+# attribute -> (mean rating, how strongly it follows overall satisfaction, own noise)
+ATTRIBUTES = {
+    "speed": (3.5, 0.80, 0.60),
+    "attitude": (3.9, 0.50, 0.70),
+    "quality": (4.1, 0.40, 0.70),
+    "price": (3.0, 0.12, 0.80),
+    "convenience": (3.8, 0.30, 0.75),
+    "after_sales": (3.3, 0.90, 0.55),
+}
+# chance of each NPS score (0–10) for each satisfaction level
+NPS_WEIGHTS = {
+    "非常不满意": {0: .15, 1: .15, 2: .2, 3: .2, 4: .15, 5: .1, 6: .05},
+    "不满意": {2: .1, 3: .15, 4: .25, 5: .25, 6: .15, 7: .1},
+    "一般": {4: .1, 5: .2, 6: .25, 7: .25, 8: .15, 9: .05},
+    "满意": {6: .08, 7: .17, 8: .35, 9: .28, 10: .12},
+    "非常满意": {8: .1, 9: .35, 10: .55},
+}
+
+COLUMNS = {
+    "surveys": {
+        "survey_id": "调查编号，S 加四位数字，按调查日期先后编号",
+        "customer_id": "受访客户编号，对应 customers 表；每位客户最多一行",
+        "survey_date": "调查日期",
+        "nps": "净推荐值题：向亲友推荐本公司的可能性，0（完全不会）到 10（一定会）；"
+               "9–10 为推荐者，7–8 为中立者，0–6 为贬损者",
+        "csat": "总体满意度评分 CSAT，1（非常不满意）到 5（非常满意）",
+        "ces": "客户费力度 CES：办成这件事有多费劲，1（非常省力）到 7（非常费力），越低越好",
+        "speed": "属性评分：响应与送装速度，1–5 分",
+        "attitude": "属性评分：服务人员态度，1–5 分",
+        "quality": "属性评分：商品质量，1–5 分",
+        "price": "属性评分：价格是否合理，1–5 分",
+        "convenience": "属性评分：购买与联系的便利程度，1–5 分",
+        "after_sales": "属性评分：售后服务（安装、维修、退换），1–5 分",
+    },
+}
+TYPES = {
+    "surveys": {
+        "survey_id": "str", "customer_id": "str", "survey_date": "date", "nps": "int",
+        "csat": "int", "ces": "int", **{a: "int" for a in ATTRIBUTES},
+    },
+}
+
+
+def generate(rng: np.random.Generator, customers: pd.DataFrame, orders: pd.DataFrame):
+    join = customers["join_date"]
+    lo = np.maximum(join + pd.Timedelta(days=14), FIRST_DAY)
+    hi = np.minimum(customers["_end"], LAST_DAY)
+    ok = np.flatnonzero((hi - lo).dt.days.to_numpy() >= 0)
+    pick = np.sort(rng.choice(ok, min(N_SURVEYS, len(ok)), replace=False))
+    chosen = customers.iloc[pick]
+    span = (hi.iloc[pick] - lo.iloc[pick]).dt.days.to_numpy()
+    date = lo.iloc[pick].to_numpy() + (np.floor(rng.random(len(pick)) * (span + 1))).astype(
+        "timedelta64[D]")
+    n = len(pick)
+
+    level = chosen["satisfaction"].map({s: i for i, s in enumerate(SATISFACTION)}).to_numpy()
+    latent = level + rng.uniform(-0.5, 0.5, n)
+    centred = latent - 2.6
+    ratings = {}
+    for name, (mean, weight, noise) in ATTRIBUTES.items():
+        raw = mean + weight * centred + rng.normal(0, noise, n)
+        ratings[name] = np.clip(np.rint(raw), 1, 5).astype(int)
+    # CSAT is the overall level itself most of the time, a neighbouring score otherwise
+    shift = rng.choice([-1, 0, 1], n, p=(0.12, 0.76, 0.12))
+    csat = np.clip(level + 1 + shift, 1, 5)
+    nps = np.empty(n, dtype=int)
+    for name, weights in NPS_WEIGHTS.items():
+        rows = np.flatnonzero(chosen["satisfaction"].to_numpy() == name)
+        scores, p = zip(*weights.items())
+        nps[rows] = rng.choice(scores, len(rows), p=np.array(p) / sum(p))
+    effort = 4.6 - 0.55 * centred - 0.35 * (ratings["convenience"] - 3.8) + rng.normal(0, 0.8, n)
+    ces = np.clip(np.rint(effort), 1, 7).astype(int)
+
+    df = pd.DataFrame({
+        "customer_id": chosen["customer_id"].to_numpy(),
+        "survey_date": pd.to_datetime(date),
+        "nps": nps, "csat": csat.astype(int), "ces": ces, **ratings,
+    })
+    df = df.sort_values(["survey_date", "customer_id"], kind="stable").reset_index(drop=True)
+    df.insert(0, "survey_id", [f"S{i:04d}" for i in range(1, len(df) + 1)])
+    return {"surveys": df[list(COLUMNS["surveys"])]}
