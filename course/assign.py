@@ -21,6 +21,7 @@ from course.i18n import CourseError, t
 from course.master import Master, Question, read_master, strip_solution
 from course.reference import compute_answers, is_current, read_answers, write_answers
 
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 PUBLIC_KEYS = ("id", "kind", "points", "title", "options", "multiple", "columns", "key", "tolerance")
 
 
@@ -60,7 +61,8 @@ def build_exercise(master: Master, stored: dict) -> nbformat.NotebookNode:
     answers = stored["answers"]
     questions = [public_spec(master, q, answers[q.id]) for q in master.questions]
     nb = nbformat.v4.new_notebook()
-    nb.metadata = copy.deepcopy(master.notebook.metadata)
+    # only what every trainee's Jupyter needs: nothing that depends on the author's machine
+    nb.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     nb.metadata["course"] = {
         "exercise": master.name,
         "generated_from": f"solutions/{master.path.name}",
