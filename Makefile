@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
-.PHONY: install lab test data assign doctor clean-venv
+.PHONY: install lab test data assign doctor bench clean-venv
 
 install: $(STAMP)
 
@@ -34,3 +34,6 @@ doctor: install
 
 clean-venv:
 	rm -rf $(VENV)
+
+bench: install
+	$(PY) benchmarks/grading.py
