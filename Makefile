@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
+LAB_ARGS ?=
 
 .PHONY: install lab test data assign doctor bench clean-venv
 
@@ -18,7 +19,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 lab: install
-	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/00-start.ipynb
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00-start.ipynb $(LAB_ARGS)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
