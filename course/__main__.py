@@ -12,6 +12,13 @@ COMMANDS = {
     "data": ("course.data.build", "cli.data"),
     "assign": ("course.assign", "cli.assign"),
     "grade": ("course.grading.cli", "cli.grade"),
+    "rfm": ("course.byo", "cli.rfm"),
+    "agenda": ("course.trainer.agenda", "cli.agenda"),
+    "handouts": ("course.trainer.handouts", "cli.handouts"),
+    "book": ("course.trainer.book", "cli.book"),
+    "release": ("course.trainer.release", "cli.release"),
+    "forms": ("course.trainer.forms", "cli.forms"),
+    "app": ("course.trainer.app", "cli.app"),
 }
 
 

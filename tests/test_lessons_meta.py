@@ -22,6 +22,9 @@ START_NAME = "00-start.ipynb"
 KINDS = {"讲解", "练习", "互动", "案例"}
 MODULE_ID = re.compile(r"M\d\d")
 REQUIRED_KEYS = {"module", "title", "core", "minutes", "objectives", "key_points", "exercise"}
+# core_minutes: the module's time in the 1-day course (required when core); advanced: an optional
+# track for analysts, {"title": …, "minutes": …}, listed in the agenda as 选修 and not counted
+OPTIONAL_KEYS = {"core_minutes", "advanced"}
 TRAINER_NOTE, CASE_CARD = "trainer-note", "case-card"
 
 
@@ -57,12 +60,21 @@ def _text_list_problems(value, key: str) -> list[str]:
     return []
 
 
+def _minutes_problems(minutes, key: str) -> list[str]:
+    if not isinstance(minutes, dict) or set(minutes) != KINDS:
+        got = sorted(minutes) if isinstance(minutes, dict) else minutes
+        return [f"{key} keys must be exactly {sorted(KINDS)}, got {got}"]
+    # bool is an int subclass: true would otherwise pass as 1 minute
+    return [f"{key}[{kind}] must be a positive integer, got {value!r}" for kind, value in minutes.items()
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0]
+
+
 def schema_problems(meta) -> list[str]:
     """What is wrong with a lesson's ``metadata.course`` (empty list when it is valid)."""
     if not isinstance(meta, dict):
         return ["metadata.course is missing or not an object"]
     problems = []
-    missing, unknown = REQUIRED_KEYS - meta.keys(), meta.keys() - REQUIRED_KEYS
+    missing, unknown = REQUIRED_KEYS - meta.keys(), meta.keys() - REQUIRED_KEYS - OPTIONAL_KEYS
     if missing:
         problems.append(f"missing keys: {sorted(missing)}")
     if unknown:
@@ -75,15 +87,15 @@ def schema_problems(meta) -> list[str]:
         problems.append("title must be a non-empty string")
     if not isinstance(meta.get("core"), bool):
         problems.append("core must be true or false")
-    minutes = meta.get("minutes")
-    if not isinstance(minutes, dict) or set(minutes) != KINDS:
-        got = sorted(minutes) if isinstance(minutes, dict) else minutes
-        problems.append(f"minutes keys must be exactly {sorted(KINDS)}, got {got}")
-    else:
-        for kind, value in minutes.items():
-            # bool is an int subclass: true would otherwise pass as 1 minute
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                problems.append(f"minutes[{kind}] must be a positive integer, got {value!r}")
+    problems += _minutes_problems(meta.get("minutes"), "minutes")
+    if meta.get("core") is True or "core_minutes" in meta:
+        problems += _minutes_problems(meta.get("core_minutes"), "core_minutes")
+    if meta.get("core") is not True and "core_minutes" in meta:
+        problems.append("core_minutes is only for core modules")
+    advanced = meta.get("advanced")
+    if advanced is not None and not (isinstance(advanced, dict) and set(advanced) == {"title", "minutes"}
+                                     and isinstance(advanced["minutes"], int) and advanced["minutes"] > 0):
+        problems.append("advanced must be {'title': str, 'minutes': positive int}")
     problems += _text_list_problems(meta.get("objectives"), "objectives")
     problems += _text_list_problems(meta.get("key_points"), "key_points")
     exercise = meta.get("exercise")
@@ -246,6 +258,7 @@ def good_meta() -> dict:
     return {
         "module": "M07", "title": "T", "core": True,
         "minutes": {"讲解": 1, "练习": 2, "互动": 3, "案例": 4},
+        "core_minutes": {"讲解": 1, "练习": 1, "互动": 1, "案例": 1},
         "objectives": ["a"], "key_points": ["b"], "exercise": "07-rfm",
     }
 
@@ -257,6 +270,9 @@ def good_meta() -> dict:
         {"module": "START"},
         {"title": ""},
         {"core": "yes"},
+        {"core_minutes": None},
+        {"core": False},
+        {"advanced": {"title": "BG/NBD"}},
         {"minutes": {"讲解": 1, "练习": 2, "互动": 3}},
         {"minutes": {"讲解": 1, "练习": 2, "互动": 3, "案例": 4, "其他": 5}},
         {"minutes": {"讲解": 0, "练习": 2, "互动": 3, "案例": 4}},

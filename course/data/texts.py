@@ -46,6 +46,16 @@ MIN_LEN, MAX_LEN = 10, 60
 HOUR_WEIGHTS = np.array([1, 0.5, 0.3, 0.2, 0.2, 0.4, 1, 2, 3, 4, 5, 5, 5, 4, 4, 4, 4, 4, 5, 6, 7, 7,
                          5, 3], dtype=float)
 
+# column types for load(): dates parsed, labelled columns as categories (ordered where it means something)
+TYPES = {
+    "feedback": {"feedback_id": "str", "customer_id": "str", "created_at": "datetime", "channel": "category",
+                 "category": "category", "sentiment": V.SENTIMENTS, "text": "str"},
+    "dialogues": {"dialogue_id": "str", "customer_type": "category", "channel": "category",
+                  "scenario": "category", "utterance": "str"},
+    "spin_questions": {"question_id": "str", "scenario": "category", "spin": ("S", "P", "I", "N"),
+                       "question": "str", "explanation": "str"},
+}
+
 COLUMNS = {
     "feedback": {
         "feedback_id": "反馈编号，按提交时间先后排列",

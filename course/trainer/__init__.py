@@ -1,0 +1,1 @@
+"""Trainer and reader deliverables: agenda, handouts, handbook, student bundle, forms, app."""
