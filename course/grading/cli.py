@@ -12,7 +12,7 @@ from course.grading.report import write_all
 from course.grading.runner import Limits, run_notebook
 from course.grading.score import score_run, unreadable_rows
 from course.grading.store import ResultStore
-from course.grading.submission import collect, read_submission
+from course.grading.submission import Submission, collect, read_submission
 from course.i18n import CourseError, choices, t
 from course.master import Master, read_master
 from course.reference import is_current, read_answers
@@ -32,9 +32,8 @@ def resolve_exercise(name_or_path: str) -> tuple[Master, dict]:
     return master, stored
 
 
-async def _grade_one(master: Master, stored: dict, trainee: str, path: Path, limits: Limits) -> dict:
-    submission = read_submission(path, trainee)
-    base = {"trainee": trainee, "exercise": master.name, "file": str(path),
+async def _grade_one(master: Master, stored: dict, submission: Submission, limits: Limits) -> dict:
+    base = {"trainee": submission.trainee, "exercise": master.name, "file": str(submission.path),
             "submission_sha256": submission.sha256, "source_hash": stored["source_hash"]}
     if submission.notebook is None:
         return {**base, "rows": unreadable_rows(master, submission.problem), "seconds": 0.0}
@@ -44,40 +43,48 @@ async def _grade_one(master: Master, stored: dict, trainee: str, path: Path, lim
             "output_truncated": run.output_truncated}
 
 
-async def _grade_pending(master, stored, pending, limits, workers, store, progress) -> None:
+async def _grade_pending(master, stored, pending, limits, workers, store, progress, results) -> None:
     gate = asyncio.Semaphore(workers)
 
-    async def one(trainee: str, path: Path) -> None:
+    async def one(submission: Submission) -> None:
         async with gate:
-            result = await _grade_one(master, stored, trainee, path, limits)
+            result = await _grade_one(master, stored, submission, limits)
+        results[submission.trainee] = result
         store.save(result)
         progress.update(1)
 
-    await asyncio.gather(*(one(trainee, path) for trainee, path in pending))
+    await asyncio.gather(*(one(s) for s in pending))
 
 
 def grade(exercise: str, submissions: list[Path], out: Path, workers: int = 2,
           limits: Limits = Limits(), show_progress: bool = True) -> list[dict]:
-    """Grade every submission (resuming finished ones) and write the reports; return the results."""
+    """Grade every submission (resuming finished ones) and write the reports; return the results.
+
+    Every file is read before any kernel starts, and the reports come from the grades held in
+    memory, so a submission that writes into the class folder or the output folder changes nothing.
+    """
     from tqdm.auto import tqdm
 
     master, stored = resolve_exercise(exercise)
-    found = collect([Path(p) for p in submissions])
+    found = [read_submission(path, trainee) for trainee, path in collect([Path(p) for p in submissions])]
     if not found:
         raise CourseError("grading.no_submissions", paths=choices(submissions))
     out = Path(out)
     store = ResultStore(out)
-    pending = []
-    for trainee, path in found:
-        digest = read_submission(path, trainee).sha256
-        if not store.is_done(trainee, digest, stored["source_hash"]):
-            pending.append((trainee, path))
-    with tqdm(total=len(found), initial=len(found) - len(pending), desc=t("grading.progress"),
+    results: dict[str, dict] = {}
+    for submission in found:
+        if store.is_done(submission.trainee, submission.sha256, stored["source_hash"]):
+            results[submission.trainee] = store.load(submission.trainee)
+    pending = [s for s in found if s.trainee not in results]
+    with tqdm(total=len(found), initial=len(results), desc=t("grading.progress"),
               unit=t("grading.unit"), disable=not show_progress) as progress:
-        asyncio.run(_grade_pending(master, stored, pending, limits, max(1, workers), store, progress))
-    results = [store.load(trainee) for trainee, _ in found]
-    write_all(results, master.name, out)
-    return results
+        asyncio.run(_grade_pending(master, stored, pending, limits, max(1, workers), store, progress, results))
+    ordered = [results[s.trainee] for s in found]
+    for result in ordered:  # undo any stored grade a submission rewrote while it ran
+        if store.load(result["trainee"]) != result:
+            store.save(result)
+    write_all(ordered, master.name, out)
+    return ordered
 
 
 def main(argv: list[str]) -> int:

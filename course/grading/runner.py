@@ -25,26 +25,29 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
 from course.answers import to_plain
+from course.grading.sandbox_kernel import kill_descendants, reap
+from course.i18n import t
 
 EXPORT_MIME = "application/vnd.course.answers+json"
 KERNEL_NAME = "course-sandbox"
 TIMEOUT_NAME = "CourseCellTimeout"
+MAX_KERNEL_DEATHS = 3  # restarts, each skipping the cell that killed the kernel
 
 
 @dataclass(frozen=True)
 class Limits:
     cell_seconds: int = 30
     notebook_seconds: int = 300
-    output_bytes: int = 2_000_000
+    output_bytes: int = 5_000_000
     memory_mb: int = 3072
     file_mb: int = 64
-    processes: int = 0  # 0: not limited here (root ignores RLIMIT_NPROC anyway)
+    tasks: int = 64  # processes + threads a kernel may add (fork loops stop there)
 
 
 @dataclass
 class CellProblem:
     index: int
-    status: str  # "error" | "timeout"
+    status: str  # "error" | "timeout" | "flood" (output cap hit: the cell was stopped)
     detail: str  # e.g. "ZeroDivisionError: division by zero"
 
 
@@ -102,9 +105,13 @@ class LimitedClient(NotebookClient):
         self.problems: list[CellProblem] = []
         self.output_bytes = 0
         self.output_truncated = False
+        self.current_index: int | None = None
         self.on_cell_error = self._record_error
 
     def _record_error(self, cell, cell_index, execute_reply):
+        pid = getattr(self.km.provisioner, "pid", None) if self.km is not None else None
+        if pid:
+            kill_descendants(pid)  # a failed cell's stray processes must not starve the next cells
         content = execute_reply["content"]
         if content.get("ename") == TIMEOUT_NAME:
             self.problems.append(CellProblem(cell_index, "timeout", str(self.limits.cell_seconds)))
@@ -117,7 +124,11 @@ class LimitedClient(NotebookClient):
         size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
         self.output_bytes += size
         if self.output_bytes > self.limits.output_bytes:
-            self.output_truncated = True
+            if not self.output_truncated:  # stop the flood: a cell that prints this much is a bug
+                self.output_truncated = True
+                self.problems.append(CellProblem(cell_index, "flood", t("grading.output_flood",
+                                                                         mb=self.limits.output_bytes // 1_000_000)))
+                asyncio.ensure_future(self.km.interrupt_kernel())
             return None  # dropped: a flood must not fill the grader's memory
         return super().output(outs, msg, display_id, cell_index)
 
@@ -127,7 +138,7 @@ def kernel_env(limits: Limits) -> dict[str, str]:
     env.update({
         "COURSE_KERNEL_MEMORY_MB": str(limits.memory_mb),
         "COURSE_KERNEL_FILE_MB": str(limits.file_mb),
-        "COURSE_KERNEL_PROCESSES": str(limits.processes),
+        "COURSE_KERNEL_TASKS": str(limits.tasks),
         "COURSE_GRADING": "1",
         "MPLBACKEND": "Agg",
         # one thread per kernel: parallel workers share two cores
@@ -154,14 +165,30 @@ def strip_outputs(nb) -> None:
 
 
 async def run_notebook(nb, question_ids: list[str], limits: Limits = Limits()) -> RunResult:
-    """Execute ``nb`` (a NotebookNode, modified in place) and export the answers."""
+    """Execute ``nb`` (a NotebookNode, modified in place) and export the answers.
+
+    When a cell kills its kernel (os._exit, a signal, memory), the run starts again in a fresh
+    kernel with that cell skipped, so the answers of every other cell still count.
+    """
     loop = asyncio.get_running_loop()
     started = loop.time()
+    killers: list[CellProblem] = []
+    for _ in range(MAX_KERNEL_DEATHS + 1):
+        strip_outputs(nb)
+        result, dead_cell = await _attempt(nb, question_ids, limits, {p.index for p in killers})
+        if result.fatal != "kernel_died" or dead_cell is None or dead_cell >= len(nb.cells):
+            break
+        killers.append(CellProblem(dead_cell, "error", t("grading.kernel_died_in_cell")))
+    result.problems = sorted(killers + result.problems, key=lambda p: p.index)
+    result.seconds = loop.time() - started
+    return result
+
+
+async def _attempt(nb, question_ids: list[str], limits: Limits, skip: set[int]) -> tuple[RunResult, int | None]:
     result = RunResult()
-    strip_outputs(nb)
     cell_count = len(nb.cells)
     nonce = secrets.token_hex(16)
-    with tempfile.TemporaryDirectory(prefix="course-grade-") as workdir:
+    with tempfile.TemporaryDirectory(prefix="course-grade-", ignore_cleanup_errors=True) as workdir:
         km = AsyncKernelManager(kernel_name=KERNEL_NAME,
                                 kernel_spec_manager=KernelSpecManager(kernel_dirs=[kernel_spec_dir()]))
         client = LimitedClient(nb, limits, km=km, resources={"metadata": {"path": workdir}})
@@ -171,12 +198,12 @@ async def run_notebook(nb, question_ids: list[str], limits: Limits = Limits()) -
             await client.async_start_new_kernel(env=kernel_env(limits), cwd=workdir,
                                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             await client.async_start_new_kernel_client()
-            await asyncio.wait_for(_run_cells(client), timeout=limits.notebook_seconds)
+            await asyncio.wait_for(_run_cells(client, skip), timeout=limits.notebook_seconds)
             client.output_bytes = -10 * limits.output_bytes  # the export itself is never capped
             export = nbformat.v4.new_code_cell(export_code(question_ids, nonce))
             nb.cells.append(export)
-            await client.async_execute_cell(export, len(nb.cells) - 1, store_history=False)
-            nb.cells.pop()
+            client.current_index = cell_count
+            await client.async_execute_cell(export, cell_count, store_history=False)
             answers = parse_export(export.outputs, nonce, question_ids)
             if answers is None or any(p.index == cell_count for p in client.problems):
                 result.fatal = "export_failed"
@@ -189,19 +216,23 @@ async def run_notebook(nb, question_ids: list[str], limits: Limits = Limits()) -
         except RuntimeError as error:  # nbclient reports a kernel that never started this way
             result.fatal = "kernel_died" if "died" in str(error).lower() else "start_failed"
         finally:
+            del nb.cells[cell_count:]
             result.problems = [p for p in client.problems if p.index < cell_count]
             result.output_truncated = client.output_truncated
-            result.seconds = loop.time() - started
             await _ensure_stopped(client, km)
-    return result
+    return result, client.current_index
 
 
-async def _run_cells(client: LimitedClient) -> None:
+async def _run_cells(client: LimitedClient, skip: set[int]) -> None:
     for index, cell in enumerate(client.nb.cells):
+        if index in skip:
+            continue
+        client.current_index = index
         await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
 
 
 async def _ensure_stopped(client: LimitedClient, km: AsyncKernelManager) -> None:
+    pid = getattr(km.provisioner, "pid", None) if km.has_kernel else None
     try:
         if client.kc is not None:
             client.kc.stop_channels()
@@ -210,3 +241,5 @@ async def _ensure_stopped(client: LimitedClient, km: AsyncKernelManager) -> None
         await km.cleanup_resources() if inspect.iscoroutinefunction(km.cleanup_resources) else km.cleanup_resources()
     except Exception:  # already gone: nothing left to clean
         pass
+    if pid:
+        reap(pid)  # children that left the process group die with the cgroup

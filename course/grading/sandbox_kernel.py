@@ -1,13 +1,104 @@
-"""Kernel entry point for grading: sets resource limits on itself, then becomes an IPython kernel.
+"""Kernel entry point for grading: puts limits on itself, then becomes an ordinary IPython kernel.
 
-Limits are read from the environment the grader starts it with, so one kernelspec serves all runs.
+The limits come from the environment the grader starts it with (see runner.kernel_env):
+memory (RLIMIT_AS), file size (RLIMIT_FSIZE), no core dumps, and a cap on processes so that a fork
+loop stops. Linux never applies RLIMIT_NPROC to root, so a root kernel joins a fresh cgroup whose
+pids.max does the same job (the grader removes that cgroup after the run).
 """
 from __future__ import annotations
 
 import os
 import resource
+import signal
+import time
+from pathlib import Path
 
 MB = 1024 * 1024
+
+
+def cgroup_dir(pid: int) -> Path | None:
+    """Where the kernel with this pid keeps its pids cgroup, if the machine has the controller."""
+    v1 = Path("/sys/fs/cgroup/pids")
+    if (v1 / "cgroup.procs").exists():
+        return v1 / f"course-kernel-{pid}"
+    controllers = Path("/sys/fs/cgroup/cgroup.controllers")
+    if controllers.exists() and "pids" in controllers.read_text().split():
+        return controllers.parent / f"course-kernel-{pid}"
+    return None
+
+
+def reap(pid: int) -> None:
+    """Kill whatever is left in a finished kernel's cgroup (setsid cannot escape it), then remove it."""
+    group = cgroup_dir(pid)
+    if group is None or not group.exists():
+        return
+    for _ in range(50):
+        left = [int(p) for p in (group / "cgroup.procs").read_text().split()]
+        if not left:
+            break
+        for task in left:
+            try:
+                os.kill(task, 9)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.02)
+    try:
+        group.rmdir()
+    except OSError:
+        pass
+
+
+def kill_descendants(pid: int) -> int:
+    """Kill every process started under ``pid`` (a fork loop's children), sparing ``pid`` itself."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    doomed, queue = [], list(parents.get(pid, []))
+    while queue:
+        child = queue.pop()
+        doomed.append(child)
+        queue += parents.get(child, [])
+    for child in doomed:
+        try:
+            os.kill(child, 9)
+        except ProcessLookupError:
+            pass
+    return len(doomed)
+
+
+def _user_tasks(uid: int) -> int:
+    """Processes and threads this user runs now: RLIMIT_NPROC counts threads too."""
+    total = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if fields.get("Uid", "").split()[:1] == [str(uid)]:
+            total += int(fields.get("Threads", "1"))
+    return total
+
+
+def limit_processes(extra: int) -> str:
+    """Allow this kernel ``extra`` more tasks than exist now; say which mechanism did it."""
+    if os.geteuid() != 0:
+        ceiling = _user_tasks(os.getuid()) + extra
+        resource.setrlimit(resource.RLIMIT_NPROC, (ceiling, ceiling))
+        return "rlimit"
+    group = cgroup_dir(os.getpid())
+    if group is None:
+        return "none"
+    try:
+        group.mkdir(exist_ok=True)
+        (group / "pids.max").write_text(str(extra))
+        (group / "cgroup.procs").write_text(str(os.getpid()))
+    except OSError:
+        return "none"
+    return "cgroup"
 
 
 def apply_limits() -> None:
@@ -16,9 +107,12 @@ def apply_limits() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    processes = int(os.environ.get("COURSE_KERNEL_PROCESSES", "0"))
-    if processes:
-        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+    # children are reaped at once, so killed fork-loop processes do not linger as zombies that
+    # still count against the process cap
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    extra_tasks = int(os.environ.get("COURSE_KERNEL_TASKS", "64"))
+    if extra_tasks:
+        os.environ["COURSE_KERNEL_PROCESS_LIMIT"] = limit_processes(extra_tasks)
 
 
 if __name__ == "__main__":

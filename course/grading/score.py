@@ -19,13 +19,17 @@ def _cells_of(notebook, question_id: str) -> set[int]:
             if cell.get("metadata", {}).get("course", {}).get("question") == question_id}
 
 
-def _timeout(question, notebook, run: RunResult) -> dict | None:
-    """A question whose own cell was stopped: whatever it assigned before is not a finished answer."""
+def _stopped(question, notebook, run: RunResult) -> dict | None:
+    """A question whose own cell was stopped (time or output limit): what it assigned before is not
+    a finished answer, so it earns nothing."""
     mine = _cells_of(notebook, question.id)
     for problem in run.problems:
         if problem.index in mine and problem.status == "timeout":
             return _row(question, "timeout", 0, t("grading.cell_timeout", cell=problem.index + 1,
                                                  seconds=problem.detail))
+        if problem.index in mine and problem.status == "flood":
+            return _row(question, "error", 0, t("grading.cell_error", cell=problem.index + 1,
+                                               detail=problem.detail))
     return None
 
 
@@ -47,7 +51,7 @@ def score_run(master: Master, reference: dict, notebook, run: RunResult) -> list
     rows = []
     for question in master.questions:
         answer = run.answers.get(question.id, {"type": "missing"})
-        stopped = _timeout(question, notebook, run)
+        stopped = _stopped(question, notebook, run)
         if stopped:
             rows.append(stopped)
         elif not is_blank(answer):

@@ -49,6 +49,8 @@ def read_submission(path: Path, trainee: str) -> Submission:
     if not isinstance(raw, dict) or not isinstance(raw.get("nbformat"), int) or (
             "cells" not in raw and "worksheets" not in raw):
         return _problem(trainee, path, digest, "not_notebook")
+    if raw["nbformat"] < 4:
+        return _problem(trainee, path, digest, "old_format", version=raw["nbformat"])
     try:
         notebook = nbformat.reads(text, as_version=4)
         nbformat.validate(notebook)
