@@ -21,6 +21,7 @@ _LAZY = {
     "SEGMENT_ACTIONS": "course.rfm",
     "SEGMENTS": "course.rfm",
     "rfm_explorer": "course.widgets.rfm_explorer",
+    "rfm_upload": "course.widgets.rfm_upload",
     "start_exercise": "course.checking",
     "check": "course.checking",
     "show_answer": "course.checking",
