@@ -110,3 +110,26 @@ def test_cli_exit_codes(tmp_path, capsys):
     assert cli.main(["no-such-exercise", str(tmp_path), "--out", str(tmp_path / "o")]) == 2
     assert "07-rfm" in capsys.readouterr().err
     assert cli.main([EXERCISE, str(tmp_path), "--out", str(tmp_path / "o")]) == 2
+
+
+MASTERS = sorted(p.stem for p in solutions_dir().glob("[0-9][0-9]-*.ipynb"))
+
+
+def test_masters_were_found():
+    assert EXERCISE in MASTERS
+
+
+@pytest.mark.parametrize("name", MASTERS)
+def test_every_master_gets_full_marks_and_its_blank_exercise_zero(name, tmp_path):
+    from course.paths import exercises_dir
+
+    master = read_master(solutions_dir() / f"{name}.ipynb")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "master.ipynb").write_bytes((solutions_dir() / f"{name}.ipynb").read_bytes())
+    (inbox / "blank.ipynb").write_bytes((exercises_dir() / f"{name}.ipynb").read_bytes())
+    results = {r["trainee"]: r for r in cli.grade(name, [inbox], tmp_path / "out", workers=2,
+                                                  show_progress=False)}
+    assert total(results["master"]) == pytest.approx(sum(q.points for q in master.questions)), results["master"]
+    assert total(results["blank"]) == 0
+    assert set(statuses(results["blank"]).values()) == {"unanswered"}, results["blank"]
