@@ -6,6 +6,8 @@
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 # header fragments (lower-cased) that mark a column, by kind of value
@@ -83,3 +85,13 @@ def mask_pii(df: pd.DataFrame, columns: list | None = None) -> pd.DataFrame:
         kind = pii_kind(col) or "phone"
         out[col] = mask_series(out[col], kind)
     return out
+
+
+_LONG_NUMBER = re.compile(r"(?<![\d.])\d{7,}(?![\d.])|\b\d{6}[\dXx*]{8,12}\b")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+
+
+def scrub_text(text: str) -> str:
+    """Mask phone-, ID- and e-mail-like pieces inside free text (error messages, logs)."""
+    text = _EMAIL.sub(lambda m: mask_email(m.group()), text)
+    return _LONG_NUMBER.sub(lambda m: mask_id_number(m.group()) if len(m.group()) > 11 else mask_phone(m.group()), text)

@@ -62,3 +62,13 @@ def test_explicit_columns_override_header_detection():
 def test_email_in_a_phone_column_is_masked_as_email():
     out = mask_pii(pd.DataFrame({"电话": ["wang@example.com"]}))
     assert out["电话"].iloc[0] == "w***@example.com"
+
+
+def test_scrub_text_masks_numbers_and_emails_in_free_text():
+    from course.privacy import scrub_text
+
+    text = "KeyError: '13812345678' for zhang.san@example.com, id 310100199001011234, order 2024, 3.14159265"
+    scrubbed = scrub_text(text)
+    assert "13812345678" not in scrubbed and "138****5678" in scrubbed
+    assert "zhang.san@" not in scrubbed and "310100199001011234" not in scrubbed
+    assert "2024" in scrubbed and "3.14159265" in scrubbed

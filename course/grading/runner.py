@@ -27,6 +27,7 @@ from nbclient.exceptions import DeadKernelError
 from course.answers import to_plain
 from course.grading.sandbox_kernel import kill_descendants, reap
 from course.i18n import t
+from course.privacy import scrub_text
 
 EXPORT_MIME = "application/vnd.course.answers+json"
 KERNEL_NAME = "course-sandbox"
@@ -116,7 +117,8 @@ class LimitedClient(NotebookClient):
         if content.get("ename") == TIMEOUT_NAME:
             self.problems.append(CellProblem(cell_index, "timeout", str(self.limits.cell_seconds)))
         else:
-            detail = f"{content.get('ename', '')}: {content.get('evalue', '')}"[:300]
+            # an error can quote the data it choked on: personal numbers never reach the gradebook
+            detail = scrub_text(f"{content.get('ename', '')}: {content.get('evalue', '')}"[:300])
             self.problems.append(CellProblem(cell_index, "error", detail))
 
     def output(self, outs, msg, display_id, cell_index):
