@@ -116,6 +116,8 @@ class LimitedClient(NotebookClient):
         content = execute_reply["content"]
         if content.get("ename") == TIMEOUT_NAME:
             self.problems.append(CellProblem(cell_index, "timeout", str(self.limits.cell_seconds)))
+        elif content.get("ename") == "SystemExit":
+            self.problems.append(CellProblem(cell_index, "error", t("grading.system_exit")))
         else:
             # an error can quote the data it choked on: personal numbers never reach the gradebook
             detail = scrub_text(f"{content.get('ename', '')}: {content.get('evalue', '')}"[:300])

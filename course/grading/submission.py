@@ -42,6 +42,8 @@ def read_submission(path: Path, trainee: str) -> Submission:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return _problem(trainee, path, digest, "not_utf8")
+    if not text.lstrip().startswith("{"):  # not even JSON: a document, an image, a text file…
+        return _problem(trainee, path, digest, "not_notebook")
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as error:
