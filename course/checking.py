@@ -36,17 +36,25 @@ class Feedback:
                 f"<b>{html.escape(self.title)}</b>{body}</div>")
 
 
-def _find_exercise(name: str) -> Path | None:
+def _exercise_meta(name: str) -> dict | None:
+    """The public checks of exercise ``name``: from exercises/, or a copy beside the notebook (a
+    master of the same name has no such metadata and is passed over)."""
     candidates = [paths.exercises_dir() / f"{name}.ipynb", Path.cwd() / f"{name}.ipynb",
                   Path.cwd().parent / "exercises" / f"{name}.ipynb"]
-    return next((p for p in candidates if p.exists()), None)
+    for path in candidates:
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8"))["metadata"]["course"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if isinstance(meta, dict) and meta.get("exercise") == name and "questions" in meta:
+            return meta
+    return None
 
 
 def start_exercise(name: str) -> Feedback:
-    path = _find_exercise(name)
-    if path is None:
+    meta = _exercise_meta(name)
+    if meta is None:
         return Feedback(False, t("check.not_found", name=name), [t("check.not_found_fix")])
-    meta = json.loads(path.read_text(encoding="utf-8"))["metadata"]["course"]
     _state.update(name=name, questions={q["id"]: q for q in meta["questions"]}, failures=Counter())
     return Feedback(None, t("check.ready", name=name, count=len(meta["questions"]),
                             points=f"{meta['total_points']:g}"), [t("check.how_to")])
