@@ -1,0 +1,34 @@
+"""Show a table of sentences readably: left-aligned, wrapped, no index column.
+
+pandas' own notebook view right-aligns cells and cuts long text with "…"; the teaching tables of
+M00/M01 (rules of thumb, customer types, psychologies) are whole sentences, so they get this view.
+"""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+
+def text_table_html(table: pd.DataFrame) -> str:
+    """The table as an HTML string with inline styles (safe in JupyterLab, Voila and exports)."""
+    cell = "padding:4px 10px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top;"
+    head = "".join(f'<th style="{cell}background:#f3f6f9">{html.escape(str(c))}</th>'
+                   for c in table.columns)
+    rows = "".join(
+        "<tr>" + "".join(f'<td style="{cell}">{html.escape("" if pd.isna(v) else str(v))}</td>'
+                         for v in row) + "</tr>"
+        for row in table.itertuples(index=False, name=None)
+    )
+    return (f'<table style="border-collapse:collapse;font-size:13px;line-height:1.5">'
+            f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+
+
+def text_table(table: pd.DataFrame):
+    """``text_table_html(table)`` ready to show as the last line of a notebook cell."""
+    from IPython.display import HTML
+
+    return HTML(text_table_html(table))
+
+
+__all__ = ["text_table", "text_table_html"]
