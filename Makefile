@@ -38,3 +38,26 @@ clean-venv:
 
 bench: install
 	$(PY) benchmarks/grading.py
+
+# ---- trainer and reader deliverables (course/trainer/) ----
+.PHONY: agenda handouts book release forms app
+M ?= 07-rfm
+DAYS ?= 2
+
+agenda: install
+	$(PY) -m course agenda --days $(DAYS) --format xlsx --out build/agenda-$(DAYS)d.xlsx
+
+handouts: install
+	$(PY) -m course handouts --out build/handouts
+
+book: install
+	$(PY) -m course book --out build/book
+
+release: install
+	$(PY) -m course release --out dist/学员包.zip
+
+forms: install
+	$(PY) -m course forms --out build/forms
+
+app: install
+	$(PY) -m course app $(M)

@@ -153,7 +153,10 @@ def test_font_missing_fails_with_fix(monkeypatch):
 def test_font_resolving_elsewhere_fails(monkeypatch):
     from matplotlib import font_manager
 
-    monkeypatch.setattr(font_manager, "findfont", lambda *a, **k: "/usr/share/fonts/DejaVuSans.ttf")
+    import matplotlib
+
+    latin_only = str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf")
+    monkeypatch.setattr(font_manager, "findfont", lambda *a, **k: latin_only)
     result = doctor.check_font()
     assert not result.ok and "DejaVuSans.ttf" in result.detail
 

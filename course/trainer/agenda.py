@@ -1,0 +1,412 @@
+"""``python -m course agenda --days 1|2 [--start 09:00] [--format md|csv|html|xlsx] [--out FILE]``.
+
+The timed agenda is derived from the lessons' ``metadata.course`` only: module order, minutes by
+kind (讲解 / 练习 / 互动 / 案例), ``core`` + ``core_minutes`` for the 1-day course, and an optional
+``advanced`` track listed as 选修 after the day's close (never counted).
+
+Two groups of pure functions: ``blocks``/``schedule`` build the rows, ``problems`` checks the
+course constraints (720 / 360 teaching minutes, every module in the 2-day course, the 40/20/10/30
+split within ±3 pp) and returns Chinese messages that name the module to adjust.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import html
+import io
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from course.i18n import CourseError, choices, t
+from course.trainer.lessons import KINDS, read_lessons
+
+MODULES = tuple(f"M{i:02d}" for i in range(13))  # the syllabus: M00 … M12
+TARGET_MINUTES = {1: 360, 2: 720}
+TARGET_SHARE = {"讲解": 0.40, "练习": 0.20, "互动": 0.10, "案例": 0.30}
+TOLERANCE_PP = 3.0
+# the order a module's activities run in: explain, discuss, the case, then practise what was shown
+KIND_ORDER = ("讲解", "互动", "案例", "练习")
+BREAK, OPTIONAL = "休息", "选修"
+DAY_MINUTES = 360          # teaching minutes in one course day
+TEA_MINUTES, LUNCH_MINUTES = 15, 60
+CSV_COLUMNS = ["start", "end", "module", "title", "kind", "minutes"]
+FORMATS = ("md", "csv", "html", "xlsx")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One activity of one module: e.g. M07 · 讲解 · 24 minutes."""
+    module: str
+    title: str
+    kind: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Row:
+    day: int
+    start: int  # minutes after midnight
+    end: int
+    module: str
+    title: str
+    kind: str
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+
+# ----------------------------------------------------------------------------------------------
+# Which modules and minutes a course of 1 or 2 days uses
+# ----------------------------------------------------------------------------------------------
+def _check_days(days: int) -> int:
+    if days not in TARGET_MINUTES:
+        raise CourseError("trainer.bad_days", days=days, valid=choices(TARGET_MINUTES))
+    return days
+
+
+def course_minutes(metas: list[dict], days: int) -> dict[str, dict[str, int]]:
+    """module -> minutes by kind, for the modules this course teaches, in module order."""
+    _check_days(days)
+    out = {}
+    for meta in sorted(metas, key=lambda m: m["module"]):
+        if days == 2:
+            out[meta["module"]] = dict(meta["minutes"])
+        elif meta.get("core") is True and isinstance(meta.get("core_minutes"), dict):
+            out[meta["module"]] = dict(meta["core_minutes"])
+    return out
+
+
+def blocks(metas: list[dict], days: int) -> list[Block]:
+    titles = {m["module"]: m["title"] for m in metas}
+    return [Block(module, titles[module], kind, minutes[kind])
+            for module, minutes in course_minutes(metas, days).items()
+            for kind in KIND_ORDER if minutes.get(kind, 0) > 0]
+
+
+# ----------------------------------------------------------------------------------------------
+# The constraints
+# ----------------------------------------------------------------------------------------------
+def kind_totals(minutes: dict[str, dict[str, int]]) -> dict[str, int]:
+    return {kind: sum(m.get(kind, 0) for m in minutes.values()) for kind in KINDS}
+
+
+def _label(module: str, metas: list[dict]) -> str:
+    title = next((m["title"] for m in metas if m["module"] == module), "")
+    return f"{module}「{title}」" if title else module
+
+
+def _share(minutes: dict[str, int], kind: str) -> float:
+    total = sum(minutes.values())
+    return minutes.get(kind, 0) / total if total else 0.0
+
+
+def suspects(minutes: dict[str, dict[str, int]], excess: int) -> list[str]:
+    """Modules that would match another module's length if ``excess`` minutes were taken out
+    (or put back, when negative): the likeliest place of a typing slip in one module's minutes."""
+    totals = {m: sum(k.values()) for m, k in minutes.items()}
+    return [m for m, size in totals.items()
+            if size - excess > 0 and any(size - excess == other for o, other in totals.items() if o != m)]
+
+
+def _total_message(minutes, metas, days: int, total: int, target: int) -> str:
+    found = suspects(minutes, total - target)
+    if 1 <= len(found) <= 2:  # more would be a guess, not a pointer
+        module = "、".join(_label(m, metas) for m in found)
+    else:
+        sizes = "、".join(f"{m} {sum(k.values())}" for m, k in minutes.items())
+        module = t("trainer.any_module", sizes=sizes)
+    key = "trainer.total_too_high" if total > target else "trainer.total_too_low"
+    return t(key, days=days, total=total, target=target, diff=abs(total - target), module=module)
+
+
+def problems(metas: list[dict], days: int) -> list[str]:
+    """Every broken constraint of the ``days``-day agenda, as Chinese sentences (empty: all good)."""
+    _check_days(days)
+    found = []
+    present = {m["module"] for m in metas}
+    if days == 2:
+        missing = [m for m in MODULES if m not in present]
+        if missing:
+            found.append(t("trainer.missing_modules", modules=choices(missing)))
+    else:
+        for meta in sorted(metas, key=lambda m: m["module"]):
+            if meta.get("core") is True and not isinstance(meta.get("core_minutes"), dict):
+                found.append(t("trainer.core_without_minutes", module=_label(meta["module"], metas)))
+        if not any(m.get("core") is True for m in metas):
+            found.append(t("trainer.no_core"))
+    minutes = course_minutes(metas, days)
+    if not minutes:
+        return found
+    totals = kind_totals(minutes)
+    total, target = sum(totals.values()), TARGET_MINUTES[days]
+    shares = {kind: totals[kind] / total for kind in KINDS}
+    if total != target:
+        found.append(_total_message(minutes, metas, days, total, target))
+    for kind in KINDS:
+        gap = 100 * (shares[kind] - TARGET_SHARE[kind])
+        if abs(gap) <= TOLERANCE_PP + 1e-9:
+            continue
+        # the module whose own mix leans furthest the wrong way is the one to adjust
+        pick = max if gap > 0 else min
+        module = pick(minutes, key=lambda m: _share(minutes[m], kind))
+        key = "trainer.share_too_high" if gap > 0 else "trainer.share_too_low"
+        found.append(t(key, days=days, kind=kind, share=f"{100 * shares[kind]:.1f}",
+                       target=f"{100 * TARGET_SHARE[kind]:.0f}", tol=f"{TOLERANCE_PP:g}",
+                       module=_label(module, metas),
+                       module_share=f"{100 * _share(minutes[module], kind):.0f}"))
+    return found
+
+
+# ----------------------------------------------------------------------------------------------
+# The timetable
+# ----------------------------------------------------------------------------------------------
+def parse_clock(text: str) -> int:
+    try:
+        hours, minutes = (int(part) for part in str(text).split(":"))
+        if not (0 <= hours < 24 and 0 <= minutes < 60):
+            raise ValueError
+    except ValueError:
+        raise CourseError("trainer.bad_start", start=text) from None
+    return 60 * hours + minutes
+
+
+def clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _nearest(boundaries: list[int], target: int, after: int, before: int) -> int | None:
+    """The boundary closest to ``target`` strictly between ``after`` and ``before``."""
+    inside = [b for b in boundaries if after < b < before]
+    return min(inside, key=lambda b: (abs(b - target), b)) if inside else None
+
+
+def break_points(items: list[Block], days: int) -> dict[int, str]:
+    """Where breaks go, in teaching minutes from the course start -> 'day' | 'lunch' | 'tea'.
+
+    Days and lunch end at a module boundary (a module never straddles lunch or the night); the
+    tea breaks fall between two activities, as close as possible to mid-morning and mid-afternoon.
+    """
+    ends, module_ends, total = [], [], 0
+    for i, block in enumerate(items):
+        total += block.minutes
+        ends.append(total)
+        if i + 1 == len(items) or items[i + 1].module != block.module:
+            module_ends.append(total)
+    points: dict[int, str] = {}
+    day_start = 0
+    for day in range(1, days + 1):
+        day_end = total if day == days else _nearest(module_ends, day_start + DAY_MINUTES, day_start, total)
+        if day_end is None:
+            day_end = total
+        lunch = _nearest(module_ends, day_start + DAY_MINUTES // 2, day_start, day_end)
+        if lunch is None:  # a day of one long module: break between activities instead
+            lunch = _nearest(ends, day_start + DAY_MINUTES // 2, day_start, day_end)
+        halves = [(day_start, lunch), (lunch, day_end)] if lunch else [(day_start, day_end)]
+        for begin, finish in halves:
+            tea = _nearest(ends, (begin + finish) // 2, begin, finish)
+            if tea is not None and finish - begin > 90:
+                points[tea] = "tea"
+        if lunch:
+            points[lunch] = "lunch"
+        if day < days:
+            points[day_end] = "day"
+        day_start = day_end
+    return points
+
+
+def schedule(metas: list[dict], days: int, start: str = "09:00") -> list[Row]:
+    """The timetable: teaching rows, 休息 rows (tea, lunch) and 选修 rows after the day's close."""
+    items = blocks(metas, days)
+    points = break_points(items, days)
+    advanced = {m["module"]: m["advanced"] for m in metas if isinstance(m.get("advanced"), dict)}
+    day_start = parse_clock(start)
+    rows, day, now, taught = [], 1, day_start, 0
+    optional_today: list[tuple[str, dict]] = []
+
+    def close_day():
+        later = now + TEA_MINUTES
+        for module, track in optional_today:
+            rows.append(Row(day, later, later + int(track["minutes"]), module, str(track["title"]), OPTIONAL))
+            later += int(track["minutes"])
+        optional_today.clear()
+
+    for i, block in enumerate(items):
+        rows.append(Row(day, now, now + block.minutes, block.module, block.title, block.kind))
+        now += block.minutes
+        taught += block.minutes
+        last_of_module = i + 1 == len(items) or items[i + 1].module != block.module
+        if last_of_module and block.module in advanced:
+            optional_today.append((block.module, advanced[block.module]))
+        kind = points.get(taught)
+        if kind == "tea":
+            rows.append(Row(day, now, now + TEA_MINUTES, "", t("trainer.tea_break"), BREAK))
+            now += TEA_MINUTES
+        elif kind == "lunch":
+            rows.append(Row(day, now, now + LUNCH_MINUTES, "", t("trainer.lunch"), BREAK))
+            now += LUNCH_MINUTES
+        elif kind == "day":
+            close_day()
+            day, now = day + 1, day_start
+    close_day()
+    return rows
+
+
+def teaching_minutes(rows: list[Row]) -> int:
+    """Minutes of the counted course: breaks and optional tracks excluded."""
+    return sum(r.minutes for r in rows if r.kind in KINDS)
+
+
+# ----------------------------------------------------------------------------------------------
+# Output formats
+# ----------------------------------------------------------------------------------------------
+def _when(row: Row, days: int) -> tuple[str, str]:
+    prefix = t("trainer.day_prefix", day=row.day) + " " if days > 1 else ""
+    return prefix + clock(row.start), prefix + clock(row.end)
+
+
+def to_records(rows: list[Row], days: int) -> list[dict]:
+    out = []
+    for row in rows:
+        start, end = _when(row, days)
+        out.append({"start": start, "end": end, "module": row.module, "title": row.title,
+                    "kind": row.kind, "minutes": row.minutes})
+    return out
+
+
+def to_csv(rows: list[Row], days: int) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(to_records(rows, days))
+    return buffer.getvalue()
+
+
+def _headers() -> list[str]:
+    return [t(f"trainer.col_{c}") for c in CSV_COLUMNS]
+
+
+def _summary_line(rows: list[Row], days: int) -> str:
+    minutes = {kind: sum(r.minutes for r in rows if r.kind == kind) for kind in KINDS}
+    total = sum(minutes.values())
+    split = "、".join(f"{k} {v} 分钟（{100 * v / total:.0f}%）" for k, v in minutes.items()) if total else ""
+    return t("trainer.agenda_summary", total=total, hours=f"{total / 60:g}", split=split)
+
+
+def to_markdown(rows: list[Row], days: int) -> str:
+    lines = [f"# {t('trainer.agenda_title', days=days)}", "", _summary_line(rows, days)]
+    for day in sorted({r.day for r in rows}):
+        if days > 1:
+            lines += ["", f"## {t('trainer.day_heading', day=day)}"]
+        lines += ["", "| " + " | ".join(_headers()[:2] + _headers()[2:]) + " |", "|" + "---|" * 6]
+        for row in (r for r in rows if r.day == day):
+            cells = [clock(row.start), clock(row.end), row.module, row.title, row.kind, str(row.minutes)]
+            lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def to_html(rows: list[Row], days: int) -> str:
+    title = t("trainer.agenda_title", days=days)
+    parts = [f"<h1>{html.escape(title)}</h1><p>{html.escape(_summary_line(rows, days))}</p>"]
+    for day in sorted({r.day for r in rows}):
+        if days > 1:
+            parts.append(f"<h2>{html.escape(t('trainer.day_heading', day=day))}</h2>")
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in _headers())
+        body = "".join(
+            f"<tr class='kind-{'break' if r.kind == BREAK else 'optional' if r.kind == OPTIONAL else 'teach'}'>"
+            f"<td>{clock(r.start)}</td><td>{clock(r.end)}</td><td>{html.escape(r.module)}</td>"
+            f"<td>{html.escape(r.title)}</td><td>{html.escape(r.kind)}</td><td class='num'>{r.minutes}</td></tr>"
+            for r in rows if r.day == day)
+        parts.append(f"<table><tr>{head}</tr>{body}</table>")
+    style = ("body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:960px;margin:2em auto;"
+             "padding:0 1em}table{border-collapse:collapse;width:100%;margin-bottom:1.5em}"
+             "td,th{border:1px solid #ccc;padding:5px 8px;text-align:left}th{background:#f3f4f6}"
+             ".num{text-align:right}.kind-break td{background:#f7f7f7;color:#666}"
+             ".kind-optional td{color:#2F6690;font-style:italic}")
+    return (f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+            f"<style>{style}</style></head><body>{''.join(parts)}</body></html>\n")
+
+
+def to_xlsx(rows: list[Row], days: int, path: Path) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = t("trainer.agenda_sheet")
+    sheet.append([t("trainer.agenda_title", days=days)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([_summary_line(rows, days)])
+    header = [t("trainer.col_day")] + _headers()
+    sheet.append(header)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DCE6F0")
+    grey = PatternFill("solid", fgColor="F2F2F2")
+    for row in rows:
+        sheet.append([row.day, clock(row.start), clock(row.end), row.module, row.title, row.kind, row.minutes])
+        if row.kind == BREAK:
+            for cell in sheet[sheet.max_row]:
+                cell.fill = grey
+    for letter, width in zip("ABCDEFG", (6, 8, 8, 8, 34, 8, 8)):
+        sheet.column_dimensions[letter].width = width
+    for cells in sheet.iter_rows(min_row=4):
+        cells[4].alignment = Alignment(wrap_text=True)
+    sheet.freeze_panes = "A4"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
+def render(rows: list[Row], days: int, fmt: str) -> str:
+    if fmt == "md":
+        return to_markdown(rows, days)
+    if fmt == "csv":
+        return to_csv(rows, days)
+    if fmt == "html":
+        return to_html(rows, days)
+    raise CourseError("trainer.bad_format", fmt=fmt, valid=choices(FORMATS))
+
+
+def write(rows: list[Row], days: int, fmt: str, out: Path) -> Path:
+    out = Path(out)
+    if fmt == "xlsx":
+        return to_xlsx(rows, days, out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # CSV with a BOM so that Excel on Windows shows the Chinese titles
+    out.write_text(render(rows, days, fmt), encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+    return out
+
+
+def build(days: int, start: str = "09:00", folder: Path | None = None) -> tuple[list[Row], list[str]]:
+    """The agenda of the real lessons and the constraints it breaks."""
+    metas = [lesson.meta for lesson in read_lessons(folder)]
+    if not metas:
+        raise CourseError("trainer.no_lessons")
+    return schedule(metas, days, start), problems(metas, days)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course agenda", description=t("cli.agenda"))
+    parser.add_argument("--days", type=int, default=2, help=t("trainer.arg_days"))
+    parser.add_argument("--start", default="09:00", help=t("trainer.arg_start"))
+    parser.add_argument("--format", default="md", help=t("trainer.arg_format", valid=choices(FORMATS)))
+    parser.add_argument("--out", type=Path, help=t("trainer.arg_agenda_out"))
+    parser.add_argument("--strict", action="store_true", help=t("trainer.arg_strict"))
+    args = parser.parse_args(argv)
+    try:
+        if args.format not in FORMATS:
+            raise CourseError("trainer.bad_format", fmt=args.format, valid=choices(FORMATS))
+        rows, found = build(_check_days(args.days), args.start)
+        out = args.out or (Path(f"agenda-{args.days}d.xlsx") if args.format == "xlsx" else None)
+        if out is None:
+            sys.stdout.write(render(rows, args.days, args.format))
+        else:
+            print(t("trainer.written", path=write(rows, args.days, args.format, out)))
+    except CourseError as error:
+        print("❌ " + str(error), file=sys.stderr)
+        return 2
+    for problem in found:
+        print("⚠️ " + problem, file=sys.stderr)
+    return 1 if found and args.strict else 0

@@ -1,0 +1,276 @@
+"""The trainer console's widgets (``notebooks/trainer.ipynb``): grade a folder of submissions with
+the grader's progress shown, see the class summary chart, build and download the agenda.
+
+Each panel is a thin ipywidgets layer over pure functions (``find_exercises``, ``progress_text``,
+``load_results``, ``summary_view``, ``agenda_view``, ``download_link``) that the tests call
+directly. Grading runs in a background thread: the grader starts its own event loop, which cannot
+run inside the kernel's, and the notebook stays responsive while a class is graded.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from course import paths
+from course.i18n import CourseError, t
+
+MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "csv": "text/csv", "html": "text/html", "md": "text/markdown"}
+
+
+# ----------------------------------------------------------------------------------------------
+# Pure parts
+# ----------------------------------------------------------------------------------------------
+def find_exercises() -> list[str]:
+    """Exercises that can be graded: the masters in solutions/."""
+    return [p.stem for p in sorted(paths.solutions_dir().glob("[0-9][0-9]-*.ipynb"))]
+
+
+def progress_text(done: int, total: int, seconds: float) -> str:
+    if total == 0:
+        return t("trainer.console_nothing")
+    return t("trainer.console_progress", done=done, total=total, seconds=f"{seconds:.0f}")
+
+
+def load_results(out: Path) -> list[dict]:
+    """The finished grades in a grading output folder (the grader's per-trainee files)."""
+    folder = Path(out) / ".results"
+    results = []
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            results.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue  # a file being written right now: picked up on the next refresh
+    return results
+
+
+def summary_view(results: list[dict]) -> dict:
+    """What the summary panel shows: the chart (PNG bytes), the hardest questions, the averages."""
+    from course.grading.report import question_stats, success_chart_png
+
+    if not results:
+        return {"png": b"", "text": t("trainer.console_no_results"), "stats": []}
+    stats = question_stats(results)
+    hardest = sorted(stats, key=lambda s: s["success"])[:3]
+    points = [sum(r["points"] for r in res["rows"]) for res in results]
+    maximum = sum(r["max_points"] for r in results[0]["rows"])
+    text = t("trainer.console_summary", count=len(results), average=f"{sum(points) / len(points):.1f}",
+             max=f"{maximum:g}", hardest="、".join(f"{s['question']}（{100 * s['success']:.0f}%）" for s in hardest))
+    return {"png": success_chart_png(stats), "text": text, "stats": stats}
+
+
+def agenda_view(days: int, start: str, fmt: str, folder: Path | None = None) -> dict:
+    """The agenda as an HTML preview, the file's bytes for download, and the constraints it breaks."""
+    import tempfile
+
+    from course.trainer import agenda
+
+    rows, problems = agenda.build(days, start, folder)
+    with tempfile.TemporaryDirectory() as temp:
+        path = agenda.write(rows, days, fmt, Path(temp) / f"agenda-{days}d.{fmt}")
+        data = path.read_bytes()
+    preview = agenda.to_html(rows, days)
+    body = preview[preview.index("<body>") + len("<body>"):preview.index("</body>")]
+    return {"preview": body, "data": data, "name": f"agenda-{days}d.{fmt}", "problems": problems,
+            "minutes": agenda.teaching_minutes(rows)}
+
+
+def download_link(data: bytes, name: str, label: str) -> str:
+    """An <a download> link carrying the file itself: works in JupyterLab and in Voila."""
+    mime = MIME.get(name.rsplit(".", 1)[-1], "application/octet-stream")
+    encoded = base64.b64encode(data).decode("ascii")
+    return (f"<a download='{html.escape(name)}' href='data:{mime};base64,{encoded}' "
+            f"style='font-size:1.1em'>⬇️ {html.escape(label)}</a>")
+
+
+# ----------------------------------------------------------------------------------------------
+# Grading in the background
+# ----------------------------------------------------------------------------------------------
+@dataclass
+class GradingJob:
+    exercise: str
+    submissions: Path
+    out: Path
+    workers: int = 2
+    total: int = 0
+    done: int = 0
+    error: str = ""
+    results: list = field(default_factory=list)
+    started: float = 0.0
+    finished: bool = False
+    _thread: threading.Thread | None = None
+
+    def prepare(self) -> None:
+        """Find the submissions and count those already graded (a rerun resumes)."""
+        from course.grading.cli import resolve_exercise
+        from course.grading.store import ResultStore
+        from course.grading.submission import collect, read_submission
+
+        if not Path(self.submissions).is_dir():
+            raise CourseError("trainer.console_no_folder", path=str(self.submissions))
+        master, stored = resolve_exercise(self.exercise)
+        found = collect([Path(self.submissions)])
+        if not found:
+            raise CourseError("grading.no_submissions", paths=str(self.submissions))
+        store = ResultStore(Path(self.out))
+        self._names = [trainee for trainee, _ in found]
+        self.total = len(found)
+        self.done = sum(store.is_done(tr, read_submission(p, tr).sha256, stored["source_hash"]) for tr, p in found)
+        self._already = self.done
+
+    def _count(self) -> int:
+        folder = Path(self.out) / ".results"
+        fresh = sum(1 for name in self._names
+                    if (folder / f"{name}.json").exists() and (folder / f"{name}.json").stat().st_mtime >= self.started)
+        return min(self.total, self._already + fresh)
+
+    def _run(self) -> None:
+        from course.grading.cli import grade
+
+        try:
+            self.results = grade(self.exercise, [Path(self.submissions)], Path(self.out),
+                                 workers=self.workers, show_progress=False)
+        except CourseError as error:
+            self.error = str(error)
+        except Exception as error:  # the console must say what went wrong instead of freezing
+            self.error = t("trainer.console_failed", reason=repr(error))
+        finally:
+            self.done = self.total if not self.error else self._count()
+            self.finished = True
+
+    def start(self, on_progress=None) -> None:
+        self.prepare()
+        self.started = time.time() - 1  # file times are coarse on some systems
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        if on_progress is not None:
+            threading.Thread(target=self._watch, args=(on_progress,), daemon=True).start()
+
+    def _watch(self, on_progress) -> None:
+        while not self.finished:
+            self.done = self._count()
+            on_progress(self)
+            time.sleep(0.5)
+        on_progress(self)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.finished
+
+
+# ----------------------------------------------------------------------------------------------
+# The panels
+# ----------------------------------------------------------------------------------------------
+def _layout(width: str = "420px"):
+    import ipywidgets as w
+
+    return w.Layout(width=width)
+
+
+def grading_panel(submissions: str = "submissions", out: str = "grading-out"):
+    """Pick an exercise and a folder of submissions, grade them, watch the progress."""
+    import ipywidgets as w
+
+    exercises = find_exercises()
+    style = {"description_width": "110px"}
+    exercise = w.Dropdown(options=exercises, value=exercises[0] if exercises else None,
+                          description=t("trainer.console_exercise"), style=style, layout=_layout())
+    folder = w.Text(value=submissions, description=t("trainer.console_folder"), style=style, layout=_layout("560px"))
+    target = w.Text(value=out, description=t("trainer.console_out"), style=style, layout=_layout("560px"))
+    button = w.Button(description=t("trainer.console_grade"), button_style="primary", icon="check")
+    bar = w.IntProgress(value=0, min=0, max=1, layout=_layout("560px"))
+    status = w.HTML()
+    chart = w.Image(format="png", layout=w.Layout(max_width="720px"))
+    panel = w.VBox([exercise, folder, target, button, bar, status, chart])
+    panel.job = None
+
+    def show(job: GradingJob) -> None:
+        bar.max = max(job.total, 1)
+        bar.value = job.done
+        text = progress_text(job.done, job.total, time.time() - job.started)
+        if job.finished:
+            if job.error:
+                text = "❌ " + html.escape(job.error)
+                bar.bar_style = "danger"
+            else:
+                view = summary_view(job.results)
+                text = "✅ " + html.escape(view["text"]) + "<br>" + html.escape(
+                    t("trainer.console_reports", out=str(Path(job.out).resolve())))
+                chart.value = view["png"]
+                bar.bar_style = "success"
+            button.disabled = False
+        status.value = text
+
+    def start(_=None) -> None:
+        button.disabled = True
+        bar.bar_style, chart.value = "", b""
+        job = GradingJob(exercise.value, Path(folder.value).expanduser(), Path(target.value).expanduser())
+        panel.job = job
+        try:
+            job.start(on_progress=show)
+        except CourseError as error:
+            status.value = "❌ " + html.escape(str(error))
+            button.disabled = False
+
+    button.on_click(start)
+    panel.start = start
+    return panel
+
+
+def summary_panel(out: str = "grading-out"):
+    """The class summary chart of a grading output folder (refresh at any time)."""
+    import ipywidgets as w
+
+    target = w.Text(value=out, description=t("trainer.console_out"), style={"description_width": "110px"},
+                    layout=_layout("560px"))
+    button = w.Button(description=t("trainer.console_show_summary"), icon="bar-chart")
+    text = w.HTML()
+    chart = w.Image(format="png", layout=w.Layout(max_width="720px"))
+
+    def refresh(_=None) -> None:
+        view = summary_view(load_results(Path(target.value).expanduser()))
+        text.value = html.escape(view["text"])
+        chart.value = view["png"]
+
+    button.on_click(refresh)
+    panel = w.VBox([target, button, text, chart])
+    panel.refresh = refresh
+    return panel
+
+
+def agenda_panel():
+    """Build the 1-day or 2-day agenda, preview it and download it."""
+    import ipywidgets as w
+
+    from course.trainer.agenda import FORMATS
+
+    style = {"description_width": "110px"}
+    days = w.ToggleButtons(options=[(t("trainer.console_one_day"), 1), (t("trainer.console_two_days"), 2)],
+                           value=2, description=t("trainer.console_days"), style=style)
+    start = w.Text(value="09:00", description=t("trainer.console_start"), style=style, layout=_layout("220px"))
+    fmt = w.Dropdown(options=[f for f in ("xlsx", "html", "csv", "md") if f in FORMATS], value="xlsx",
+                     description=t("trainer.console_format"), style=style, layout=_layout("220px"))
+    button = w.Button(description=t("trainer.console_build_agenda"), button_style="primary", icon="calendar")
+    link = w.HTML()
+    preview = w.HTML()
+
+    def build(_=None) -> None:
+        try:
+            view = agenda_view(days.value, start.value, fmt.value)
+        except CourseError as error:
+            link.value, preview.value = "❌ " + html.escape(str(error)), ""
+            return
+        warnings = "".join(f"<p style='color:#b45309'>⚠️ {html.escape(p)}</p>" for p in view["problems"])
+        link.value = download_link(view["data"], view["name"], t("trainer.console_download", name=view["name"])) + warnings
+        preview.value = view["preview"]
+
+    button.on_click(build)
+    panel = w.VBox([days, start, fmt, button, link, preview])
+    panel.build = build
+    return panel

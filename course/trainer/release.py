@@ -1,0 +1,138 @@
+"""``python -m course release --out FILE.zip``: the student bundle, exactly what trainees get.
+
+In the zip: the lessons (trainer-note cells stripped) and the start page, the generated exercises,
+the datasets, the ``course`` package with ``pyproject.toml`` / ``environment.yml`` / ``Makefile``,
+and 学员须知.md with the install steps. Never in it: ``solutions/`` (masters, reference answers,
+hidden checks), trainer notes, tests. ``audit(zip)`` proves it and runs after every build.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import sys
+import zipfile
+from pathlib import Path
+
+from course.assign import PUBLIC_KEYS
+from course.i18n import CourseError, t
+from course.paths import REPO_ROOT, datasets_dir, exercises_dir, notebooks_dir, solutions_dir
+from course.trainer.lessons import TRAINER_NOTE, cell_source, cell_tags, strip_trainer_notes
+
+ROOT_FILES = ("pyproject.toml", "environment.yml", "Makefile", "LICENSE")
+SKIP_PARTS = {"__pycache__", ".ipynb_checkpoints"}
+SKIP_SUFFIXES = {".pyc", ".pyo"}
+# what an exercise question may carry: the public spec plus what assign adds for instant feedback
+EXERCISE_KEYS = set(PUBLIC_KEYS) | {"hints", "answer", "digests", "rows"}
+SOLUTION_MARKERS = ("# SOLUTION", "# BEGIN SOLUTION", "# END SOLUTION", "# BEGIN QUESTION")
+NOTE_MARK = "**讲师提示**"
+# a fixed timestamp: building twice from the same sources gives the same bytes
+STAMP = (2025, 1, 1, 0, 0, 0)
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not (SKIP_PARTS & set(p.parts))
+                  and p.suffix not in SKIP_SUFFIXES)
+
+
+def _notebook_bytes(path: Path) -> bytes:
+    nb = strip_trainer_notes(json.loads(path.read_text(encoding="utf-8")))
+    return (json.dumps(nb, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def contents() -> list[tuple[str, bytes]]:
+    """(name in the zip, bytes) for everything the bundle holds, in a stable order."""
+    items: list[tuple[str, bytes]] = []
+    for path in sorted(notebooks_dir().glob("*.ipynb")):
+        if path.name != "trainer.ipynb":  # the trainer console stays with the trainer
+            items.append((f"notebooks/{path.name}", _notebook_bytes(path)))
+    for path in sorted(exercises_dir().glob("*.ipynb")):
+        items.append((f"exercises/{path.name}", path.read_bytes()))
+    data = datasets_dir()
+    for path in _files(data):
+        items.append((f"datasets/{path.relative_to(data).as_posix()}", path.read_bytes()))
+    package = REPO_ROOT / "course"
+    for path in _files(package):
+        items.append((f"course/{path.relative_to(package).as_posix()}", path.read_bytes()))
+    for name in ROOT_FILES:
+        if (REPO_ROOT / name).exists():
+            items.append((name, (REPO_ROOT / name).read_bytes()))
+    items.append(("学员须知.md", t("trainer.release_readme").encode("utf-8")))
+    return items
+
+
+def _solution_digests() -> set[str]:
+    folder = solutions_dir()
+    return {hashlib.sha256(p.read_bytes()).hexdigest() for p in _files(folder)} if folder.exists() else set()
+
+
+def notebook_problems(name: str, raw: bytes) -> list[str]:
+    """Why a notebook must not be in the bundle (empty: it may)."""
+    try:
+        nb = json.loads(raw.decode("utf-8"))
+    except ValueError:
+        return [t("trainer.audit_unreadable", name=name)]
+    found = []
+    for i, cell in enumerate(nb.get("cells", [])):
+        text = cell_source(cell)
+        if TRAINER_NOTE in cell_tags(cell) or NOTE_MARK in text:
+            found.append(t("trainer.audit_trainer_note", name=name, cell=i))
+        if cell.get("cell_type") in {"code", "raw"} and any(m in text for m in SOLUTION_MARKERS):
+            found.append(t("trainer.audit_solution", name=name, cell=i))
+    for question in nb.get("metadata", {}).get("course", {}).get("questions", []) or []:
+        extra = set(question) - EXERCISE_KEYS
+        if extra:
+            found.append(t("trainer.audit_hidden", name=name, keys="、".join(sorted(extra))))
+    return found
+
+
+def audit(zip_path: Path) -> list[str]:
+    """Everything in the zip a trainee must not get, as Chinese sentences (empty: clean)."""
+    found = []
+    solution_files = _solution_digests()
+    with zipfile.ZipFile(zip_path) as bundle:
+        for name in bundle.namelist():
+            parts = name.split("/")
+            if "solutions" in parts or "answers" in parts or parts[0] == "tests":
+                found.append(t("trainer.audit_path", name=name))
+                continue
+            raw = bundle.read(name)
+            if hashlib.sha256(raw).hexdigest() in solution_files:
+                found.append(t("trainer.audit_copy", name=name))
+            if name.endswith(".ipynb"):
+                found += notebook_problems(name, raw)
+    return found
+
+
+def build(out: Path) -> Path:
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for name, data in contents():
+            info = zipfile.ZipInfo(name, STAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            bundle.writestr(info, data)
+    out.write_bytes(buffer.getvalue())
+    problems = audit(out)
+    if problems:
+        out.unlink()
+        raise CourseError("trainer.audit_failed", problems="\n".join(problems))
+    return out
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course release", description=t("cli.release"))
+    parser.add_argument("--out", type=Path, required=True, help=t("trainer.arg_zip"))
+    args = parser.parse_args(argv)
+    try:
+        path = build(args.out)
+    except CourseError as error:
+        print("❌ " + str(error), file=sys.stderr)
+        return 2
+    with zipfile.ZipFile(path) as bundle:
+        count = len(bundle.namelist())
+    print(t("trainer.release_done", path=path, count=count, size=f"{path.stat().st_size / 1e6:.1f}"))
+    return 0
