@@ -21,6 +21,7 @@ from course.service_design import (
     journey_table,
     stage_description,
 )
+from course.widgets.live import live
 
 # A plausible starting point for 悦家优选 (a classroom assumption, not survey data): trainees change it.
 DEFAULT_RATINGS = {"咨询": 4, "下单": 5, "配送": 4, "安装": 2, "使用": 4, "报修": 3, "回访": 3}
@@ -127,11 +128,7 @@ def service_blueprint(ratings=None, threshold: float = DEFAULT_THRESHOLD):
         chart.value = view.chart_html
         box.view = view
 
-    for slider in sliders.values():
-        slider.observe(update, names="value")
-    box.update = update
-    update()
-    return box
+    return live(box, sliders.values(), update)
 
 
 __all__ = ["DEFAULT_RATINGS", "BlueprintView", "blueprint_view", "service_blueprint"]

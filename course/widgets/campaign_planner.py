@@ -14,6 +14,7 @@ import pandas as pd
 from course.campaign import CONTACT_COST, MARGIN, CampaignPlan, plan_campaign
 from course.i18n import t
 from course.plotting import ACCENT_COLOR, BASE_COLOR
+from course.widgets.live import live
 
 DEFAULT_BUDGET, DEFAULT_OFFER = 20_000, 50
 SHOW_TARGETS = 10
@@ -126,11 +127,7 @@ def campaign_planner(values: pd.DataFrame, margin: float = MARGIN,
         chart.value, table.value = view.chart_html, view.table_html
         box.view = view
 
-    for control in controls.values():
-        control.observe(update, names="value")
-    box.update = update
-    update()
-    return box
+    return live(box, controls.values(), update)
 
 
 __all__ = ["PlannerView", "planner_view", "campaign_planner"]

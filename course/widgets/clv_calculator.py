@@ -13,6 +13,7 @@ import pandas as pd
 
 from course.clv import clv_table, simple_clv
 from course.i18n import CourseError, t
+from course.widgets.live import live
 
 DEFAULTS = {"margin": 1000.0, "retention": 0.8, "discount_rate": 0.1, "years": 10,
             "acquisition_cost": 1500.0}
@@ -139,11 +140,7 @@ def clv_calculator(**start):
         chart.value = view.chart_html
         box.view = view
 
-    for control in controls.values():
-        control.observe(update, names="value")
-    box.update = update
-    update()
-    return box
+    return live(box, controls.values(), update)
 
 
 __all__ = ["CalculatorView", "calculator_view", "clv_calculator"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from course.i18n import CourseError, t
 from course.service_numbers import ICEBERG_DEFAULTS, iceberg_counts
+from course.widgets.live import live
 
 # top to bottom: (layer, colour); the waterline sits between "unhandled" and "silent"
 LAYERS = [("handled", "#F1F7FB"), ("unhandled", "#CFE3F1"),
@@ -122,11 +123,7 @@ def complaint_iceberg(customers=ICEBERG_DEFAULTS["customers"], defect_rate=ICEBE
         picture.value = view.html
         box.view = view
 
-    for control in controls.values():
-        control.observe(update, names="value")
-    box.update = update
-    update()
-    return box
+    return live(box, controls.values(), update)
 
 
 __all__ = ["IcebergView", "iceberg_view", "complaint_iceberg"]

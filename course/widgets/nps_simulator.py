@@ -19,6 +19,7 @@ import pandas as pd
 
 from course.i18n import CourseError, t
 from course.satisfaction import nps_counts, nps_from_counts
+from course.widgets.live import live
 
 PROMOTER_COLOR, PASSIVE_COLOR, DETRACTOR_COLOR = "#2B8A3E", "#A9B4C2", "#C92A2A"
 
@@ -140,11 +141,7 @@ def nps_simulator(surveys=None, *, promoters: int | None = None, passives: int |
         output.value = view.html
         box.view = view
 
-    for control in controls.values():
-        control.observe(update, names="value")
-    box.update = update
-    update()
-    return box
+    return live(box, controls.values(), update)
 
 
 __all__ = ["NpsSimView", "nps_simulator_view", "nps_simulator"]

@@ -20,6 +20,7 @@ from course.service_numbers import (
     blended_churn,
     simulate_retention,
 )
+from course.widgets.live import live
 
 try:  # the house colours, so the bars match the course's matplotlib charts
     from course.plotting import ACCENT_COLOR as BETTER_COLOR, BASE_COLOR
@@ -230,11 +231,7 @@ def retention_simulator(customers=DEFAULTS["customers"], margin=DEFAULTS["margin
         chart.value, table.value = view.chart_html, view.table_html
         box.view = view
 
-    for control in [*money, *churn_controls, *mix_controls]:
-        control.observe(update, names="value")
-    box.update = update
-    update()
-    return box
+    return live(box, [*money, *churn_controls, *mix_controls], update)
 
 
 __all__ = ["SimulatorView", "simulator_view", "retention_simulator"]

@@ -33,6 +33,7 @@ from course.rfm import (
     rfm_segments,
     segment_summary,
 )
+from course.widgets.live import live
 
 try:  # the house colours, so the bars match the course's matplotlib charts
     from course.plotting import ACCENT_COLOR as REVENUE_COLOR, BASE_COLOR as CUSTOMER_COLOR
@@ -248,11 +249,7 @@ def rfm_explorer(orders: pd.DataFrame, as_of=None, **cols):
         chart.value, table.value = view.chart_html, view.table_html
         box.view = view
 
-    for control in controls.values():
-        control.observe(update, names="value")
-    box.update = update
-    update()
-    return box
+    return live(box, controls.values(), update)
 
 
 __all__ = ["RfmBase", "ExplorerView", "prepare", "explorer_view", "rfm_explorer"]

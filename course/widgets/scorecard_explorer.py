@@ -33,6 +33,7 @@ from course.credit import (
 )
 from course.i18n import CourseError, choices, t
 from course.plotting import ACCENT_COLOR, BASE_COLOR
+from course.widgets.live import live
 
 BINNINGS = ["default", 3, 4, 5]
 SAMPLES = ["holdout", "train"]
@@ -191,11 +192,7 @@ def scorecard_explorer(apps: pd.DataFrame):
         chart.value, table.value = view.chart_html, view.table_html
         box.view = view
 
-    for control in controls.values():
-        control.observe(update, names="value")
-    box.update = update
-    update()
-    return box
+    return live(box, controls.values(), update)
 
 
 __all__ = ["BINNINGS", "SAMPLES", "ScorecardBase", "ScorecardView", "prepare_scorecard",
