@@ -26,8 +26,9 @@ def _output_texts(notebook):
 def test_notebook_runs_without_error_or_missing_glyphs(path, tmp_path):
     import papermill
 
+    # notebooks that save files (the capstone's action plan) take their folder as a parameter
     executed = papermill.execute_notebook(
         str(path), str(tmp_path / path.name), cwd=str(path.parent), kernel_name="python3",
-        progress_bar=False, log_output=False)
+        parameters={"plan_folder": str(tmp_path / "plan")}, progress_bar=False, log_output=False)
     for text in _output_texts(executed):
         assert not any(w in text for w in GLYPH_WARNINGS), text[:300]
