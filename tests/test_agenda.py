@@ -236,25 +236,12 @@ def test_cli_writes_each_format(tmp_path):
 # The real lessons
 # ----------------------------------------------------------------------------------------------
 LESSONS = lesson_paths()
-ALL_MODULES_PRESENT = len(LESSONS) >= len(agenda.MODULES)
 
 
 def test_real_lessons_found():
     assert LESSONS, "no lesson notebook found"
 
 
-def test_real_lessons_only_break_the_totals_while_modules_are_missing():
-    """Whatever lessons exist already must not break the split or the core rules on their own
-    account: with every module present this is the full check below."""
-    metas = [lesson.meta for lesson in read_lessons()]
-    for days in (1, 2):
-        for problem in problems(metas, days):
-            assert not ALL_MODULES_PRESENT, problem
-            assert "缺少" in problem or "教学时间合计" in problem or "占" in problem, problem
-
-
-@pytest.mark.xfail(condition=not ALL_MODULES_PRESENT, strict=True,
-                   reason="fewer than 13 lesson notebooks exist yet: the 720/360-minute course is incomplete")
 @pytest.mark.parametrize("days", [1, 2])
 def test_real_agenda_meets_every_constraint(days):
     metas = [lesson.meta for lesson in read_lessons()]
