@@ -6,7 +6,6 @@ is typed in here; a "wrong" answer is the right one deliberately spoiled.
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 
 import nbformat
@@ -71,5 +70,5 @@ def write_class(name: str, folder: Path, wrong: dict[str, str]) -> dict[str, Pat
     _answer_cell(looping, first).source += "\nwhile True:\n    pass"
     save("infinite_loop", looping)
     files["truncated_json"] = folder / "truncated_json.ipynb"
-    files["truncated_json"].write_text(json.dumps(nbformat.v4.writes(looping))[:200], encoding="utf-8")
+    files["truncated_json"].write_text(nbformat.v4.writes(looping)[:200], encoding="utf-8")
     return files
