@@ -31,7 +31,9 @@ def _missing_browser() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+# package scope, not session: Playwright's sync API keeps an event loop running in this thread
+# while it is open, which would break every later test that runs asyncio (the grader does)
+@pytest.fixture(scope="package")
 def chromium():
     """A headless chromium; skips outside CI when it cannot be had, fails in CI."""
     reason = _missing_browser()
@@ -82,7 +84,7 @@ def site(tmp_path_factory) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def lab(chromium, site, tmp_path_factory):
     """JupyterLab on a free loopback port with a token, its Jupyter dirs under tmp."""
     server = servers.start("jupyterlab", servers.lab_argv(site), "/api/status",
@@ -91,7 +93,7 @@ def lab(chromium, site, tmp_path_factory):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def voila_rfm(chromium, site, tmp_path_factory):
     """Voila serving the RFM lesson, as a trainer would show it to a room."""
     server = servers.start("voila", servers.voila_argv(site / "notebooks" / "07-rfm.ipynb"),
