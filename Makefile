@@ -38,6 +38,12 @@ clean-venv:
 
 bench: install
 	$(PY) benchmarks/grading.py
+	$(PY) benchmarks/lesson_cells.py
+	$(PY) benchmarks/widgets.py
+	$(PY) benchmarks/analytics.py
+	$(PY) benchmarks/startup.py
+	@if [ -f benchmarks/clv_vs_lifetimes.py ]; then \
+	  $(PY) benchmarks/clv_vs_lifetimes.py || echo "clv_vs_lifetimes.py did not run: see its message above"; fi
 
 # ---- trainer and reader deliverables (course/trainer/) ----
 .PHONY: agenda handouts book release forms app

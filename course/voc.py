@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections import Counter
 
@@ -170,26 +171,43 @@ def _pair(labels, predicted) -> tuple[np.ndarray, np.ndarray]:
 # Word segmentation (jieba)
 # ----------------------------------------------------------------------------------------------
 _segmenter_seconds: float | None = None
+_segmenter_lock = threading.Lock()
+_loading: threading.Thread | None = None
 
 
-def load_segmenter() -> float:
-    """Load jieba's dictionary once (quietly) and add the course's domain phrases.
-
-    Returns the seconds the first load took (0.0 when it was already loaded in this process).
-    """
+def _load_dictionary() -> None:
     global _segmenter_seconds
     import jieba
 
     jieba.setLogLevel(logging.WARNING)  # jieba prints its progress to stderr otherwise
+    with _segmenter_lock:
+        if _segmenter_seconds is not None:
+            return
+        from course.data.texts import jieba_words
+
+        start = time.perf_counter()
+        jieba.initialize()
+        for word in jieba_words():  # keep "配送延误" etc. as one word instead of two
+            jieba.add_word(word)
+        _segmenter_seconds = time.perf_counter() - start
+
+
+def load_segmenter(background: bool = False) -> float:
+    """Load jieba's dictionary once (quietly) and add the course's domain phrases.
+
+    Returns the seconds the load took (0.0 when it was already loaded in this process). With
+    ``background=True`` the load (about a second) starts in a thread and this returns 0.0 at once,
+    so the lesson's first cell is not dead air; the first ``tokenize`` waits for it to finish.
+    """
+    global _loading
+    if background:
+        if _loading is None and _segmenter_seconds is None:
+            _loading = threading.Thread(target=_load_dictionary, daemon=True)
+            _loading.start()
+        return 0.0
     if _segmenter_seconds is not None:
         return 0.0
-    from course.data.texts import jieba_words
-
-    start = time.perf_counter()
-    jieba.initialize()
-    for word in jieba_words():  # keep "配送延误" etc. as one word instead of two
-        jieba.add_word(word)
-    _segmenter_seconds = time.perf_counter() - start
+    _load_dictionary()
     return _segmenter_seconds
 
 
