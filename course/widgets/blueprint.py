@@ -15,7 +15,6 @@ import pandas as pd
 from course.i18n import choices, t
 from course.service_design import (
     DEFAULT_THRESHOLD,
-    JOURNEY,
     RATING_MAX,
     RATING_MIN,
     journey_table,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from course.i18n import CourseError, t
+from course.i18n import t
 from course.service_numbers import (
     DEFAULT_CHURN,
     DEFAULT_MIX,
@@ -20,7 +20,7 @@ from course.service_numbers import (
     blended_churn,
     simulate_retention,
 )
-from course.widgets.live import live
+from course.widgets.live import live, show_view
 
 try:  # the house colours, so the bars match the course's matplotlib charts
     from course.plotting import ACCENT_COLOR as BETTER_COLOR, BASE_COLOR
@@ -210,26 +210,18 @@ def retention_simulator(customers=DEFAULTS["customers"], margin=DEFAULTS["margin
     box.view = None
 
     def update(_change=None):
-        try:
-            view = simulator_view(
-                customers=controls["customers"].value,
-                margin=controls["margin"].value,
-                acquisition_cost=controls["acquisition_cost"].value,
-                retention_cost=controls["retention_cost"].value,
-                new_customers=controls["new_customers"].value,
-                churn=[c.value for c in churn_controls],
-                mix=[c.value for c in mix_controls],
-                years=years,
-                reduction=controls["reduction"].value,
-            )
-        except CourseError as err:  # e.g. every mix weight at 0: say so, keep the controls
-            caption.value = f'<span style="color:{LOSS_COLOR}">{html.escape(str(err))}</span>'
-            chart.value = table.value = ""
-            box.view = None
-            return
-        caption.value = html.escape(view.caption)
-        chart.value, table.value = view.chart_html, view.table_html
-        box.view = view
+        # e.g. every mix weight at 0 shows as a red caption
+        show_view(box, lambda: simulator_view(
+            customers=controls["customers"].value,
+            margin=controls["margin"].value,
+            acquisition_cost=controls["acquisition_cost"].value,
+            retention_cost=controls["retention_cost"].value,
+            new_customers=controls["new_customers"].value,
+            churn=[c.value for c in churn_controls],
+            mix=[c.value for c in mix_controls],
+            years=years,
+            reduction=controls["reduction"].value,
+        ), caption, chart, table)
 
     return live(box, [*money, *churn_controls, *mix_controls], update)
 

@@ -33,7 +33,7 @@ from course.rfm import (
     rfm_segments,
     segment_summary,
 )
-from course.widgets.live import live
+from course.widgets.live import live, show_view
 
 try:  # the house colours, so the bars match the course's matplotlib charts
     from course.plotting import ACCENT_COLOR as REVENUE_COLOR, BASE_COLOR as CUSTOMER_COLOR
@@ -238,16 +238,9 @@ def rfm_explorer(orders: pd.DataFrame, as_of=None, **cols):
 
     def update(_change=None):
         day = controls["as_of"].value  # None when the trainee clears the picker: use the default
-        try:
-            view = explorer_view(base, day, controls["split"].value, controls["bins"].value)
-        except CourseError as err:  # e.g. a date before the first purchase: say so, keep the box
-            caption.value = f'<span style="color:#b00020">{html.escape(str(err))}</span>'
-            chart.value = table.value = ""
-            box.view = None
-            return
-        caption.value = html.escape(view.caption)
-        chart.value, table.value = view.chart_html, view.table_html
-        box.view = view
+        # e.g. a date before the first purchase shows as a red caption
+        show_view(box, lambda: explorer_view(base, day, controls["split"].value, controls["bins"].value),
+                  caption, chart, table)
 
     return live(box, controls.values(), update)
 

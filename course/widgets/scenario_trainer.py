@@ -26,7 +26,6 @@ from course.psychology import (
     _type_text,
     check_type,
     clues,
-    strategy_for,
     strategy_options,
     type_for_strategy,
 )

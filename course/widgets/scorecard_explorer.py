@@ -33,7 +33,7 @@ from course.credit import (
 )
 from course.i18n import CourseError, choices, t
 from course.plotting import ACCENT_COLOR, BASE_COLOR
-from course.widgets.live import live
+from course.widgets.live import live, show_view
 
 BINNINGS = ["default", 3, 4, 5]
 SAMPLES = ["holdout", "train"]
@@ -180,17 +180,10 @@ def scorecard_explorer(apps: pd.DataFrame):
 
     def update(_change=None):
         cutoffs = [controls[f"cut_{g}"].value for g in GRADES[:-1]]
-        try:
-            view = scorecard_view(base, controls["binning"].value, cutoffs,
-                                  controls["rules"].value, controls["sample"].value)
-        except CourseError as err:  # e.g. cut-offs out of order: say so, keep the box
-            caption.value = f'<span style="color:#b00020">{html.escape(str(err))}</span>'
-            chart.value = table.value = ""
-            box.view = None
-            return
-        caption.value = html.escape(view.caption)
-        chart.value, table.value = view.chart_html, view.table_html
-        box.view = view
+        # e.g. cut-offs out of order show as a red caption
+        show_view(box, lambda: scorecard_view(base, controls["binning"].value, cutoffs,
+                                              controls["rules"].value, controls["sample"].value),
+                  caption, chart, table)
 
     return live(box, controls.values(), update)
 
