@@ -22,7 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from course.i18n import CourseError, choices, t
+from course.i18n import CourseError, t
+from course.tables import require_columns
 
 AS_OF = "2025-01-01"
 MARGIN = 0.2           # gross margin on revenue (an assumption the trainer can change)
@@ -44,12 +45,7 @@ CONTACT_COST = 5.0     # 元 per customer contacted (call or message)
 # The value table
 # ----------------------------------------------------------------------------------------------
 def _require(table, name: str, columns) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise CourseError("campaign.not_a_table", what=name, kind=type(table).__name__)
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise CourseError("campaign.missing_columns", what=name, missing=choices(missing),
-                          found=choices(table.columns) or "—")
+    require_columns(table, columns, "campaign", name)
 
 
 def churn_risk_table(customers: pd.DataFrame, by: str = "satisfaction") -> pd.DataFrame:

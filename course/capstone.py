@@ -29,6 +29,7 @@ import pandas as pd
 
 from course.campaign import retention_priority
 from course.i18n import CourseError, choices, t
+from course.tables import require_columns
 from course.rfm import SEGMENT_ACTIONS, SEGMENTS
 
 SECTION_KEYS = ["segments", "value", "campaign", "save", "complaints", "actions"]
@@ -64,12 +65,7 @@ _NEEDS = {
 # Joining RFM, CLV and the retention list
 # ----------------------------------------------------------------------------------------------
 def _require(table, what: str, columns) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise CourseError("capstone.not_a_table", what=what, kind=type(table).__name__)
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise CourseError("capstone.missing_columns", what=what, missing=choices(missing),
-                          found=choices(table.columns) or "—")
+    require_columns(table, columns, "capstone", what)
 
 
 def segment_values(segmented: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from course.i18n import CourseError, choices, t
+from course.tables import require_columns
 
 RESPONSE_LIMIT_HOURS = 1.0
 RESOLUTION_LIMIT_HOURS = 24.0
@@ -281,12 +282,7 @@ def repurchase_chart(table: pd.DataFrame, title: str | None = None):
 # Input checks with messages a beginner can act on
 # ----------------------------------------------------------------------------------------------
 def _require(table, columns) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise CourseError("complaints.not_a_table", kind=type(table).__name__)
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise CourseError("complaints.missing_columns", missing=choices(missing),
-                          found=choices(table.columns) or "—")
+    require_columns(table, columns, "complaints")
 
 
 def _limit(value, name: str) -> float:

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from course.i18n import CourseError, choices, t
+from course.tables import require_columns
 
 ABC_CLASSES = ["A", "B", "C"]
 BEHAVIOURS = ["repeat", "referral", "sharing", "suggestion", "advocacy"]
@@ -255,12 +256,7 @@ def _customer_ids(orders: pd.DataFrame, customers) -> np.ndarray:
 
 
 def _require_columns(table, needed, what: str) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise CourseError("loyalty.not_a_table", what=what, kind=type(table).__name__)
-    missing = [c for c in needed if c not in table.columns]
-    if missing:
-        raise CourseError("loyalty.missing_columns", what=what, missing=choices(missing),
-                          found=choices(table.columns) or "—")
+    require_columns(table, needed, "loyalty", what)
 
 
 __all__ = ["ABC_CLASSES", "BEHAVIOURS", "LOYALTY_RULES", "DEFAULT_WEIGHTS", "customer_revenue",

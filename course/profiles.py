@@ -19,7 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from course.i18n import CourseError, choices, t
+from course.i18n import CourseError, t
+from course.tables import require_columns
 
 AS_OF = pd.Timestamp("2025-01-01")
 
@@ -373,9 +374,4 @@ def touch_points(orders: pd.DataFrame, feedback=None, complaints=None) -> pd.Dat
 
 
 def _require(table, needed, what: str) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise CourseError("profiles.not_a_table", what=what, kind=type(table).__name__)
-    missing = [c for c in needed if c not in table.columns]
-    if missing:
-        raise CourseError("profiles.missing_columns", what=what, missing=choices(missing),
-                          found=choices(table.columns) or "—")
+    require_columns(table, needed, "profiles", what)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from course.i18n import CourseError, choices, t
+from course.tables import require_columns
 
 # The eight types, as spelled in the dialogues data, in teaching order.
 TYPES = ["犹豫不决", "脾气暴躁", "沉默寡言", "节约俭朴", "虚荣心强", "贪小便宜", "滔滔不绝", "理智好辩"]
@@ -197,12 +198,7 @@ def type_chart(dialogues: pd.DataFrame):
 
 
 def _require(table, needed) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise CourseError("psychology.not_a_table", what="dialogues", kind=type(table).__name__)
-    missing = [c for c in needed if c not in table.columns]
-    if missing:
-        raise CourseError("psychology.missing_columns", missing=choices(missing),
-                          found=choices(table.columns) or "—")
+    require_columns(table, needed, "psychology", "dialogues")
 
 
 __all__ = [

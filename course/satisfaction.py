@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from course.i18n import CourseError, choices, t
+from course.tables import require_columns
 
 ATTRIBUTES = ["speed", "attitude", "quality", "price", "convenience", "after_sales"]
 SEGMENT_COLUMNS = ["customer_type", "tier", "channel", "city"]
@@ -360,12 +361,7 @@ def csat_chart(distribution: pd.DataFrame):
 # Input checks
 # ----------------------------------------------------------------------------------------------
 def _require_columns(table, needed, what: str) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise CourseError("satisfaction.not_a_table", what=what, kind=type(table).__name__)
-    missing = [c for c in needed if c not in table.columns]
-    if missing:
-        raise CourseError("satisfaction.missing_columns", what=what, missing=choices(missing),
-                          found=choices(table.columns) or "—")
+    require_columns(table, needed, "satisfaction", what)
 
 
 __all__ = [

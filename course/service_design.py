@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from course.i18n import CourseError, choices, t
+from course.tables import require_columns
 
 # The customer journey of 悦家优选, in the order a customer lives it.
 JOURNEY = ["咨询", "下单", "配送", "安装", "使用", "报修", "回访"]
@@ -128,12 +129,7 @@ def broken_touchpoints(ratings: Mapping, threshold: float = DEFAULT_THRESHOLD) -
 # Segment-based service strategy
 # ----------------------------------------------------------------------------------------------
 def _require(table, columns, what: str) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise CourseError("service_design.not_a_table", what=what, kind=type(table).__name__)
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise CourseError("service_design.missing_columns", what=what, missing=choices(missing),
-                          found=choices(table.columns))
+    require_columns(table, columns, "service_design", what)
 
 
 def service_tiers(customers: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from course.i18n import CourseError, choices, t
+from course.tables import require_columns
 
 CATEGORIES = ("产品", "服务", "体验")
 UNKNOWN = "未识别"
@@ -336,9 +337,4 @@ def ctq_tree(ctq: pd.DataFrame) -> str:
 
 
 def _require(table, needed, what: str) -> None:
-    if not isinstance(table, pd.DataFrame):
-        raise CourseError("voc.not_a_table", what=what, kind=type(table).__name__)
-    missing = [c for c in needed if c not in table.columns]
-    if missing:
-        raise CourseError("voc.missing_columns", what=what, missing=choices(missing),
-                          found=choices(table.columns) or "—")
+    require_columns(table, needed, "voc", what)
