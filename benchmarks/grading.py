@@ -25,7 +25,7 @@ from _common import REPO, interleave, isolated_jupyter_env, print_ratios
 from peers import PeerUnavailable, kernel_home, nbgrader_course, otter_autograder, peer_venv
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO / "tests" / "exercises" / "grading"))
 
 
 def make_class(exercise: str, copies: int, folder: Path) -> tuple[Path, list[Path]]:

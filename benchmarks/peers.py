@@ -54,7 +54,7 @@ def peer_venv(name: str) -> Path:
 
 
 # ----------------------------------------------------------------------------------------------
-# One test per question, judged the way the reference answer is stored (course.reference)
+# One test per question, judged the way the reference answer is stored (course.exercises.reference)
 # ----------------------------------------------------------------------------------------------
 def question_test(qid: str, ref: dict, question: dict) -> str:
     tol = float(question.get("tolerance", 0) or 0)

@@ -4,14 +4,14 @@ from __future__ import annotations
 import sys
 from importlib import import_module
 
-from course.i18n import t
+from course.core.i18n import t
 
 # command -> (module with a main(argv) function, catalog key of its one-line description)
 COMMANDS = {
-    "doctor": ("course.doctor", "cli.doctor"),
+    "doctor": ("course.trainer.doctor", "cli.doctor"),
     "data": ("course.data.build", "cli.data"),
-    "assign": ("course.assign", "cli.assign"),
-    "grade": ("course.grading.cli", "cli.grade"),
+    "assign": ("course.exercises.assign", "cli.assign"),
+    "grade": ("course.exercises.grading.cli", "cli.grade"),
     "rfm": ("course.byo", "cli.rfm"),
     "agenda": ("course.trainer.agenda", "cli.agenda"),
     "handouts": ("course.trainer.handouts", "cli.handouts"),

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from course.i18n import CourseError, choices, t
+from course.core.i18n import CourseError, choices, t
 
 ROLES = {
     "customer": ["客户编号", "客户id", "客户号", "会员号", "会员编号", "会员id", "客户", "customerid", "customer",

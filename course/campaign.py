@@ -10,7 +10,7 @@ deliberately simple value estimate (M08 teaches proper CLV models)::
 
 Then three applications, one function each:
 
-* ``service_tiers`` — differentiated service: rank by clv, give the top few the richest service;
+* ``clv_tiers`` — differentiated service: rank by clv, give the top few the richest service;
 * ``retention_priority`` — whom to save first: expected loss = clv × churn_risk;
 * ``plan_campaign`` — precision marketing under a budget: contact only the customers whose
   expected profit is positive, best first, until the budget is used; compare with contacting all.
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from course.i18n import CourseError, t
-from course.tables import require_columns
+from course.core.i18n import CourseError, t
+from course.core.tables import require_columns
 
 AS_OF = "2025-01-01"
 MARGIN = 0.2           # gross margin on revenue (an assumption the trainer can change)
@@ -99,7 +99,7 @@ def tier_names() -> list[str]:
     return [t(f"campaign.{key}") for key, _ in TIERS]
 
 
-def service_tiers(values: pd.DataFrame) -> pd.DataFrame:
+def clv_tiers(values: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``values`` with ``service_tier``: top 5% / next 15% / next 30% / rest by clv."""
     _require(values, "values", ["customer_id", "clv"])
     ordered = values.sort_values(["clv", "customer_id"], ascending=[False, True],
@@ -204,7 +204,7 @@ def plan_campaign(values: pd.DataFrame, budget: float, offer: float, margin: flo
 
 __all__ = [
     "MARGIN", "HORIZON_YEARS", "TIERS", "BASE_RESPONSE", "LIFT_PER_100", "CONTACT_COST",
-    "churn_risk_table", "value_table", "tier_names", "service_tiers", "tier_summary",
+    "churn_risk_table", "value_table", "tier_names", "clv_tiers", "tier_summary",
     "retention_priority", "response_rate", "campaign_economics", "select_targets",
     "plan_campaign", "CampaignPlan",
 ]

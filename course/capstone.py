@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from course.campaign import retention_priority
-from course.i18n import CourseError, choices, t
-from course.tables import require_columns
+from course.core.i18n import CourseError, choices, t
+from course.core.tables import require_columns
 from course.rfm import SEGMENT_ACTIONS, SEGMENTS
 
 SECTION_KEYS = ["segments", "value", "campaign", "save", "complaints", "actions"]

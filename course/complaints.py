@@ -26,8 +26,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from course.i18n import CourseError, choices, t
-from course.tables import require_columns
+from course.core.i18n import CourseError, choices, t
+from course.core.tables import require_columns
 
 RESPONSE_LIMIT_HOURS = 1.0
 RESOLUTION_LIMIT_HOURS = 24.0
@@ -133,13 +133,16 @@ def category_pareto(complaints: pd.DataFrame, by: str = "category",
     cum = np.cumsum(share)
     # A group belongs to the vital few while the share *before* it is still below the cutoff.
     before = np.concatenate([[0.0], cum[:-1]])
-    return pd.DataFrame({
+    out = pd.DataFrame({
         by: counts.index.to_numpy(dtype=object),
         "complaints": counts.to_numpy(dtype=np.int64),
         "share": share,
         "cum_share": cum,
         "vital_few": before < cutoff - 1e-12,
     })
+    out.attrs.update(pareto_title=t("complaints.pareto_title"),
+                     pareto_ylabel=t("complaints.pareto_ylabel"))
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -241,34 +244,11 @@ def complaint_iceberg(customers: pd.DataFrame, complaints: pd.DataFrame,
 
 
 # ----------------------------------------------------------------------------------------------
-# Charts (house style from course.plotting)
+# Charts (house style from course.core.plotting)
 # ----------------------------------------------------------------------------------------------
-def pareto_chart(pareto: pd.DataFrame, title: str | None = None):
-    """Bars = complaints per group (vital few in the accent colour), line = cumulative share (%)."""
-    from course.plotting import ACCENT_COLOR, BASE_COLOR, MUTED_COLOR, new_figure
-
-    _require(pareto, ["complaints", "cum_share"])
-    label_col = pareto.columns[0]
-    labels = pareto[label_col].astype(str).tolist()
-    vital = pareto["vital_few"] if "vital_few" in pareto else pd.Series(True, index=pareto.index)
-    fig, ax = new_figure(title or t("complaints.pareto_title"))
-    ax.bar(labels, pareto["complaints"], color=[ACCENT_COLOR if v else MUTED_COLOR for v in vital])
-    ax.set_ylabel(t("complaints.pareto_ylabel"))
-    line = ax.twinx()
-    line.plot(labels, pareto["cum_share"] * 100, color=BASE_COLOR, marker="o")
-    line.axhline(80, color=BASE_COLOR, linestyle="--", linewidth=0.8)
-    line.set_ylim(0, 105)
-    line.set_ylabel(t("complaints.pareto_cum_label"))
-    line.spines[["top"]].set_visible(False)
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    return fig
-
-
 def repurchase_chart(table: pd.DataFrame, title: str | None = None):
     """Bars of ``repurchase_rate`` (%) by the first column (recovery group or hour band)."""
-    from course.plotting import bar_chart
+    from course.core.plotting import bar_chart
 
     _require(table, ["repurchase_rate"])
     labels = table.iloc[:, 0].astype(str).tolist()
@@ -332,6 +312,6 @@ def _fmt(number: float) -> str:
 __all__ = [
     "RESPONSE_LIMIT_HOURS", "RESOLUTION_LIMIT_HOURS", "RECOVERY_GROUPS",
     "complaint_times", "sla_summary", "sla_by", "category_pareto", "recovery_group",
-    "recovery_labels", "repurchase_by_recovery", "complaint_iceberg", "repurchase_by_hours", "pareto_chart",
+    "recovery_labels", "repurchase_by_recovery", "complaint_iceberg", "repurchase_by_hours",
     "repurchase_chart",
 ]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from course.i18n import CourseError, choices, t
+from course.core.i18n import CourseError, choices, t
 
 TARGET = "defaulted"
 SPLIT_DATE = "2023-07-01"  # applications from this day on are the hold-out

@@ -4,7 +4,7 @@ ABC (Pareto) classification by net revenue::
 
     abc = abc_classes(orders)      # one row per customer, biggest first: revenue, cum_share, abc_class
     abc_summary(abc)               # one row per class: customers and revenue, counts and shares
-    pareto_chart(abc)              # cumulative revenue share against cumulative customer share
+    pareto_curve(abc)              # cumulative revenue share against cumulative customer share
 
 A customer belongs to A while the customers ranked above them hold less than ``a_share`` (80%)
 of the revenue — so the customer who crosses 80% is still A — then B up to ``b_share`` (95%), the
@@ -35,8 +35,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from course.i18n import CourseError, choices, t
-from course.tables import require_columns
+from course.core.i18n import CourseError, choices, t
+from course.core.tables import require_columns
 
 ABC_CLASSES = ["A", "B", "C"]
 BEHAVIOURS = ["repeat", "referral", "sharing", "suggestion", "advocacy"]
@@ -107,19 +107,9 @@ def abc_summary(abc: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def top_share(abc: pd.DataFrame, customer_share: float = 0.2) -> float:
-    """The share of revenue held by the top ``customer_share`` of customers (0.2 → the 80/20 test)."""
-    _require_columns(abc, ["revenue"], "abc")
-    if not 0 < customer_share <= 1:
-        raise CourseError("loyalty.bad_top", share=customer_share)
-    revenue = abc["revenue"].sort_values(ascending=False)
-    n = int(len(revenue) * customer_share)
-    return float(revenue.iloc[:n].sum() / revenue.sum())
-
-
-def pareto_chart(abc: pd.DataFrame, title: str | None = None):
+def pareto_curve(abc: pd.DataFrame, title: str | None = None):
     """The Pareto curve: x = share of customers (biggest first), y = their share of revenue."""
-    from course.plotting import ACCENT_COLOR, BASE_COLOR, MUTED_COLOR, new_figure
+    from course.core.plotting import ACCENT_COLOR, BASE_COLOR, MUTED_COLOR, new_figure
 
     _require_columns(abc, ["cum_share", "abc_class"], "abc")
     n = len(abc)
@@ -260,5 +250,5 @@ def _require_columns(table, needed, what: str) -> None:
 
 
 __all__ = ["ABC_CLASSES", "BEHAVIOURS", "LOYALTY_RULES", "DEFAULT_WEIGHTS", "customer_revenue",
-           "abc_classes", "abc_summary", "top_share", "pareto_chart", "loyalty_rules",
+           "abc_classes", "abc_summary", "pareto_curve", "loyalty_rules",
            "loyalty_index", "loyalty_summary"]

@@ -25,7 +25,7 @@ import pandas as pd
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
-from course.i18n import CourseError, choices, t
+from course.core.i18n import CourseError, choices, t
 
 REFERRAL_COLUMNS = ["referrer_id", "referred_id", "relation", "created_at"]
 RELATIONS = ["推荐", "影响"]
@@ -277,7 +277,7 @@ def network_figure(graph, importance: pd.DataFrame | None = None, top: int = 8,
     influencers is an orange arrow pointing at the one depended on. Built without pyplot (see
     ``network_chart``).
     """
-    from course.plotting import ACCENT_COLOR, BASE_COLOR, MUTED_COLOR, use_chinese_font
+    from course.core.plotting import ACCENT_COLOR, BASE_COLOR, MUTED_COLOR, use_chinese_font
 
     if importance is None:
         importance = importance_table(graph)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from course.i18n import CourseError, choices, t
+from course.core.i18n import CourseError, choices, t
 
 GOOD_ITEMS = ("empathy", "restate", "value", "options", "question", "reason")
 BAD_ITEMS = ("blame",)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from course.i18n import CourseError, t
+from course.core.i18n import CourseError, t
 from course.rfm import rfm_table
 
 DEFAULT_AS_OF = "2025-01-01"

@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from course.i18n import CourseError, t
-from course.tables import require_columns
+from course.core.i18n import CourseError, t
+from course.core.tables import require_columns
 
 AS_OF = pd.Timestamp("2025-01-01")
 

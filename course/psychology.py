@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from course.i18n import CourseError, choices, t
-from course.tables import require_columns
+from course.core.i18n import CourseError, choices, t
+from course.core.tables import require_columns
 
 # The eight types, as spelled in the dialogues data, in teaching order.
 TYPES = ["犹豫不决", "脾气暴躁", "沉默寡言", "节约俭朴", "虚荣心强", "贪小便宜", "滔滔不绝", "理智好辩"]
@@ -190,7 +190,7 @@ def examples(dialogues: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
 
 def type_chart(dialogues: pd.DataFrame):
     """Bar chart of the number of snippets per customer type."""
-    from course.plotting import bar_chart
+    from course.core.plotting import bar_chart
 
     counts = type_counts(dialogues).sum(axis=0)
     return bar_chart(counts.index, counts.to_numpy(), title=t("psychology.chart_types_title"),

@@ -29,7 +29,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from course.i18n import CourseError, choices, t
+from course.core.i18n import CourseError, choices, t
 
 # The eight segments in teaching order: M splits 重要/一般, then (R, F) = 高高 高低 低高 低低.
 SEGMENTS = [

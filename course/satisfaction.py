@@ -32,8 +32,8 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from course.i18n import CourseError, choices, t
-from course.tables import require_columns
+from course.core.i18n import CourseError, choices, t
+from course.core.tables import require_columns
 
 ATTRIBUTES = ["speed", "attitude", "quality", "price", "convenience", "after_sales"]
 SEGMENT_COLUMNS = ["customer_type", "tier", "channel", "city"]
@@ -308,7 +308,7 @@ def ipa_quadrants(drivers: pd.DataFrame, importance_cut: float | None = None,
 
 def ipa_chart(quadrants: pd.DataFrame, title: str | None = None):
     """The importance–performance matrix: x = performance, y = importance, Chinese quadrant names."""
-    from course.plotting import ACCENT_COLOR, BASE_COLOR, new_figure
+    from course.core.plotting import ACCENT_COLOR, BASE_COLOR, new_figure
 
     _require_columns(quadrants, ["label", "importance", "performance", "quadrant"], "quadrants")
     imp_cut = quadrants.attrs.get("importance_cut", float(quadrants["importance"].mean()))
@@ -348,7 +348,7 @@ def _padded(values: pd.Series, cut: float) -> tuple[float, float]:
 
 def csat_chart(distribution: pd.DataFrame):
     """Bar chart of the CSAT distribution (4 and 5 highlighted: they make up CSAT %)."""
-    from course.plotting import bar_chart
+    from course.core.plotting import bar_chart
 
     _require_columns(distribution, ["score", "label", "share"], "distribution")
     labels = [t("satisfaction.csat_bar", score=s, label=lab)

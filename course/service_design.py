@@ -23,8 +23,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from course.i18n import CourseError, choices, t
-from course.tables import require_columns
+from course.core.i18n import CourseError, choices, t
+from course.core.tables import require_columns
 
 # The customer journey of 悦家优选, in the order a customer lives it.
 JOURNEY = ["咨询", "下单", "配送", "安装", "使用", "报修", "回访"]

@@ -33,7 +33,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from course.i18n import CourseError, choices, t
+from course.core.i18n import CourseError, choices, t
 
 # The five satisfaction levels of the customers table, worst first.
 LEVELS = ["非常不满意", "不满意", "一般", "满意", "非常满意"]
@@ -316,7 +316,7 @@ def churn_reduction_value(reduction: float = 0.05, **assumptions) -> dict:
 
 def retention_chart(reduction: float = 0.05, **assumptions):
     """Two panels (customers at year end, profit per year): as is vs churn lowered by ``reduction``."""
-    from course.plotting import ACCENT_COLOR, BASE_COLOR, use_chinese_font
+    from course.core.plotting import ACCENT_COLOR, BASE_COLOR, use_chinese_font
 
     use_chinese_font()
     import matplotlib.pyplot as plt
@@ -350,7 +350,7 @@ def retention_chart(reduction: float = 0.05, **assumptions):
 
 def churn_chart(customers: pd.DataFrame):
     """Bar chart of the churn rate (%) by satisfaction level."""
-    from course.plotting import bar_chart
+    from course.core.plotting import bar_chart
 
     table = churn_by_satisfaction(customers)
     return bar_chart(table["satisfaction"], table["churn_rate"] * 100,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from course.i18n import CourseError, choices, t
+from course.core.i18n import CourseError, choices, t
 
 SPIN_TYPES = ["S", "P", "I", "N"]
 BANK_COLUMNS = ["question_id", "scenario", "spin", "question", "explanation"]

@@ -8,7 +8,7 @@ The steps, each a plain function::
     load_segmenter(); tokens = tokenize(fb["text"])     # jieba word segmentation (the dictionary loads once)
     top_words(tokens)                                   # the most frequent words
     pain = pain_points(fb)                              # pain-point keywords in negative comments, Pareto order
-    pareto_chart(pain); ctq_table(pain, top=5); print(ctq_tree(ctq_table(pain)))
+    pareto_chart(pain)  # from course.core.plotting; ctq_table(pain, top=5); print(ctq_tree(ctq_table(pain)))
 
 Rules of the classifier (what a trainer may be asked): every keyword of a category that appears in a
 comment (plain substring match, so "师傅" also matches "安装师傅") gives the category one point; the
@@ -26,8 +26,8 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from course.i18n import CourseError, choices, t
-from course.tables import require_columns
+from course.core.i18n import CourseError, choices, t
+from course.core.tables import require_columns
 
 CATEGORIES = ("产品", "服务", "体验")
 UNKNOWN = "未识别"
@@ -263,7 +263,9 @@ def pain_points(feedback: pd.DataFrame, keywords: dict | None = None,
     total = out["mentions"].sum()
     out["share"] = out["mentions"] / total if total else np.nan
     out["cum_share"] = out["share"].cumsum()
-    return out[["keyword", "category", "mentions", "share", "cum_share", "example"]]
+    out = out[["keyword", "category", "mentions", "share", "cum_share", "example"]]
+    out.attrs.update(pareto_title=t("voc.pareto_title"), pareto_ylabel=t("voc.pareto_ylabel"))
+    return out
 
 
 def vital_few(pain: pd.DataFrame, cutoff: float = 0.8) -> pd.DataFrame:
@@ -272,30 +274,6 @@ def vital_few(pain: pd.DataFrame, cutoff: float = 0.8) -> pd.DataFrame:
     reached = pain["cum_share"].to_numpy() >= cutoff - 1e-12
     end = int(reached.argmax()) + 1 if reached.any() else len(pain)
     return pain.iloc[:end]
-
-
-def pareto_chart(pain: pd.DataFrame, top: int = 12, cutoff: float = 0.8):
-    """Bars of mentions per pain point plus the cumulative-share line and the ``cutoff`` line."""
-    from course.plotting import ACCENT_COLOR, BASE_COLOR, MUTED_COLOR, new_figure
-
-    _require(pain, ["keyword", "mentions", "cum_share"], "pain")
-    head = pain.head(top)
-    few = len(vital_few(pain, cutoff))
-    fig, ax = new_figure(t("voc.pareto_title"), figsize=(8, 3.8))
-    colors = [ACCENT_COLOR if i < few else MUTED_COLOR for i in range(len(head))]
-    ax.bar(head["keyword"], head["mentions"], color=colors)
-    ax.set_ylabel(t("voc.pareto_ylabel"))
-    ax.tick_params(axis="x", labelrotation=45)
-    line = ax.twinx()
-    line.plot(head["keyword"], head["cum_share"] * 100, color=BASE_COLOR, marker="o")
-    line.axhline(cutoff * 100, color=BASE_COLOR, linestyle="--", linewidth=0.8)
-    line.set_ylim(0, 105)
-    line.set_ylabel(t("voc.pareto_cum_label"))
-    line.spines[["top"]].set_visible(False)
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    return fig
 
 
 def ctq_table(pain: pd.DataFrame, top: int = 5) -> pd.DataFrame:

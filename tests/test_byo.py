@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from course.byo import find_columns, parse_amount, parse_date, read_orders
-from course.i18n import CourseError
+from course.core.i18n import CourseError
 from course.widgets.rfm_upload import rfm_upload, upload_view
 from conftest import REPO
 

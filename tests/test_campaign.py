@@ -7,9 +7,9 @@ import pytest
 
 from course.campaign import (BASE_RESPONSE, LIFT_PER_100, MAX_RESPONSE, campaign_economics,
                              churn_risk_table, plan_campaign, response_rate,
-                             retention_priority, select_targets, service_tiers, tier_names,
+                             retention_priority, select_targets, clv_tiers, tier_names,
                              tier_summary, value_table)
-from course.i18n import CourseError
+from course.core.i18n import CourseError
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +59,7 @@ def test_churn_risk_table(data):
 def test_service_tiers_shares():
     values = pd.DataFrame({"customer_id": [f"C{i:03d}" for i in range(100)],
                            "clv": np.arange(100, 0, -1, dtype=float)})
-    tiered = service_tiers(values)
+    tiered = clv_tiers(values)
     counts = tiered["service_tier"].value_counts().reindex(tier_names())
     assert counts.tolist() == [5, 15, 30, 50]
     assert tiered.iloc[0]["service_tier"] == tier_names()[0] and tiered.iloc[0]["clv"] == 100

@@ -19,7 +19,7 @@ from course.capstone import (ACTION_COLUMNS, COLUMNS, SECTION_KEYS, action_plan,
 from course.clv import customer_values
 from course.complaints import category_pareto, repurchase_by_recovery, sla_summary
 from course.data import load
-from course.i18n import CourseError
+from course.core.i18n import CourseError
 from course.rfm import SEGMENTS, rfm_scores, rfm_segments, rfm_table, segment_summary
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

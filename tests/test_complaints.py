@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from course.core.plotting import pareto_chart
 from course.complaints import (
     category_pareto,
     complaint_iceberg,
     complaint_times,
-    pareto_chart,
     recovery_group,
     recovery_labels,
     repurchase_by_hours,
@@ -20,7 +20,7 @@ from course.complaints import (
     sla_by,
     sla_summary,
 )
-from course.i18n import CourseError
+from course.core.i18n import CourseError
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -191,7 +191,7 @@ def test_real_log_consistent_views(log):
 def test_charts_have_no_missing_glyphs(log):
     import io
 
-    from course.plotting import glyph_warnings
+    from course.core.plotting import glyph_warnings
 
     with glyph_warnings() as found:
         for fig in (pareto_chart(category_pareto(log)), repurchase_chart(repurchase_by_hours(log))):

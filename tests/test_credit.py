@@ -9,7 +9,7 @@ from course.credit import (DEFAULT_INDICATORS, GRADES, adjust_grades, assign_gra
                            bin_codes, bin_labels, choose_indicators, compare_samples,
                            fit_scorecard, grade_report, information_values, psi,
                            quantile_cuts, split_applications, woe_table)
-from course.i18n import CourseError
+from course.core.i18n import CourseError
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course.i18n import CourseError
+from course.core.i18n import CourseError
 from course.loyalty import (
     BEHAVIOURS,
     abc_classes,
@@ -16,10 +16,10 @@ from course.loyalty import (
     loyalty_index,
     loyalty_rules,
     loyalty_summary,
-    pareto_chart,
-    top_share,
+    pareto_curve,
 )
-from course.plotting import glyph_warnings
+from course.service_numbers import top_share
+from course.core.plotting import glyph_warnings
 
 
 @pytest.fixture(autouse=True)
@@ -87,15 +87,15 @@ def test_abc_summary_and_top_share():
     assert summary["customers"].sum() == 5
     assert summary["revenue_share"].sum() == pytest.approx(1)
     assert summary["care"].str.len().gt(0).all()
-    assert top_share(abc, 0.2) == pytest.approx(0.6)
-    assert top_share(abc, 0.4) == pytest.approx(0.8)
+    assert top_share(abc, 0.2, amount_col="revenue") == pytest.approx(0.6)
+    assert top_share(abc, 0.4, amount_col="revenue") == pytest.approx(0.8)
     with pytest.raises(CourseError):
-        top_share(abc, 0)
+        top_share(abc, 0, amount_col="revenue")
 
 
-def test_pareto_chart_without_missing_glyphs():
+def test_pareto_curve_without_missing_glyphs():
     abc = abc_classes(orders_from({c: v for c, v in zip("abcdefghij", [50, 20, 9, 6, 5, 4, 3, 1, 1, 1])}))
-    fig = pareto_chart(abc)
+    fig = pareto_curve(abc)
     with glyph_warnings() as found:
         fig.savefig(io.BytesIO(), format="png")
     assert found == []

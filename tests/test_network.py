@@ -4,12 +4,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from course.i18n import CourseError
+from course.core.i18n import CourseError
 from course.network import (activity_table, dependency_graph, importance_table,
                             influence_table, network_chart, network_figure, social_segments,
                             social_summary,
                             top_by)
-from course.plotting import glyph_warnings
+from course.core.plotting import glyph_warnings
 
 
 @pytest.fixture(autouse=True)

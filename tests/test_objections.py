@@ -6,7 +6,7 @@ import re
 import pytest
 import yaml
 
-from course.i18n import CourseError
+from course.core.i18n import CourseError
 from course.objections import (
     BLAME_PENALTY,
     GOOD_ITEMS,

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course.i18n import CourseError
+from course.core.i18n import CourseError
 from course.opportunity import (
     STATUSES,
     dormant_customers,

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course.i18n import CourseError
+from course.core.i18n import CourseError
 from course.profiles import (
     DIMENSIONS, build_profiles, clean_customers, completeness, data_issues, duplicate_count,
     field_completeness, fit_propensity, lift_table, messy_customers, propensity_data,

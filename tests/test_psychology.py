@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from course.i18n import CourseError
+from course.core.i18n import CourseError
 from course.psychology import (
     TYPES,
     body_language_table,
@@ -132,7 +132,7 @@ def test_examples_one_per_type_and_deterministic(dialogues):
 def test_type_chart_without_missing_glyphs(dialogues):
     import io
 
-    from course.plotting import glyph_warnings
+    from course.core.plotting import glyph_warnings
 
     with glyph_warnings() as found:
         type_chart(dialogues).savefig(io.BytesIO(), format="png")

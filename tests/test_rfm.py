@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course.i18n import CourseError
+from course.core.i18n import CourseError
 from course.rfm import (
     SEGMENT_ACTIONS,
     SEGMENTS,
@@ -371,7 +371,7 @@ def test_rfm_pipeline_equals_the_steps():
 
 
 def test_course_dataset_if_present():
-    from course.paths import datasets_dir
+    from course.core.paths import datasets_dir
 
     if not (datasets_dir() / "orders.csv").is_file():
         pytest.skip("datasets/orders.csv not generated yet")
@@ -387,10 +387,10 @@ def test_course_dataset_if_present():
 def test_both_languages_have_the_same_messages():
     import yaml
 
-    from course.paths import REPO_ROOT
+    from course.core.paths import REPO_ROOT
 
     keys = []
     for lang in ("zh_CN", "en"):
-        path = REPO_ROOT / "course" / "locale" / lang / "rfm.yaml"
+        path = REPO_ROOT / "course" / "core" / "locale" / lang / "rfm.yaml"
         keys.append(set(yaml.safe_load(path.read_text(encoding="utf-8"))))
     assert keys[0] and keys[0] == keys[1]

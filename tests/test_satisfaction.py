@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course.i18n import CourseError
-from course.plotting import glyph_warnings
+from course.core.i18n import CourseError
+from course.core.plotting import glyph_warnings
 from course.satisfaction import (
     ATTRIBUTES,
     ces_low_effort,

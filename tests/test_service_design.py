@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course.i18n import CourseError
+from course.core.i18n import CourseError
 from course.service_design import (
     ACROSS_JOURNEY,
     COMPLAINT_TOUCHPOINT,

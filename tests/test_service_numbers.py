@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course.i18n import CourseError
+from course.core.i18n import CourseError
 from course.service_numbers import (
     DEFAULT_CHURN,
     DEFAULT_MIX,
@@ -246,7 +246,7 @@ def test_charts_draw_chinese_without_missing_glyphs():
     import io
 
     from course import load
-    from course.plotting import glyph_warnings
+    from course.core.plotting import glyph_warnings
 
     with glyph_warnings() as found:
         for fig in (retention_chart(), churn_chart(load("customers"))):

@@ -6,7 +6,7 @@ import re
 import pandas as pd
 import pytest
 
-from course.i18n import CourseError
+from course.core.i18n import CourseError
 from course.spin import SPIN_TYPES, check_plan, scenarios, score_labels, spin_name, spin_quiz
 from course.widgets.spin_planner import planner_view, spin_planner
 from course.widgets.spin_sorter import sorter_view, spin_sorter

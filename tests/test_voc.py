@@ -4,10 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from course.i18n import CourseError
+from course.core.i18n import CourseError
+from course.core.plotting import pareto_chart
 from course.voc import (
     CATEGORIES, DEFAULT_RULES, UNKNOWN, accuracy, check_rules, classify, clean_feedback, confusion,
-    ctq_table, ctq_tree, pain_points, pareto_chart, tokenize, top_words, vital_few,
+    ctq_table, ctq_tree, pain_points, tokenize, top_words, vital_few,
 )
 
 
@@ -125,7 +126,7 @@ def test_top_words_counts_once_per_comment():
 def test_pareto_chart_has_no_missing_glyphs(feedback):
     import io
 
-    from course.plotting import glyph_warnings
+    from course.core.plotting import glyph_warnings
 
     fig = pareto_chart(pain_points(feedback))
     with glyph_warnings() as found:

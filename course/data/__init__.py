@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from course.i18n import CourseError, choices
-from course.paths import datasets_dir
+from course.core.i18n import CourseError, choices
+from course.core.paths import datasets_dir
 
 DATA_DIR: Path = datasets_dir()
 AS_OF = pd.Timestamp("2025-01-01")  # the day every analysis looks back from
@@ -114,7 +114,7 @@ def load(name: str, *, mask: bool = True) -> pd.DataFrame:
         _cache[key] = _read(name, path)
     df = _cache[key].copy()
     if mask:
-        from course.privacy import mask_pii
+        from course.core.privacy import mask_pii
 
         df = mask_pii(df)
     return df

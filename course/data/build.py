@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from course.i18n import t
+from course.core.i18n import t
 
 SEED = 20250101
 # one child generator per stream; append new streams at the end, never reorder
@@ -179,7 +179,7 @@ def check(data_dir, seed: int = SEED) -> tuple[list[str], int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from course.paths import datasets_dir
+    from course.core.paths import datasets_dir
 
     parser = argparse.ArgumentParser(prog="python -m course data", description=t("cli.data"))
     parser.add_argument("--check", action="store_true")

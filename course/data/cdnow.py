@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from course.i18n import CourseError
-from course.paths import datasets_dir
+from course.core.i18n import CourseError
+from course.core.paths import datasets_dir
 
 # file name -> sha256 of the published bytes, so any edit is caught by `python -m course data --check`
 FILES = {

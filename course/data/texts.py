@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from course.data import text_vocab as V
-from course.i18n import CourseError, choices
+from course.core.i18n import CourseError, choices
 
 N_FEEDBACK = 1200
 N_DIALOGUES = 400

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from course.i18n import CourseError, t
+from course.core.i18n import CourseError, t
 from course.roleplay.model import (
     MOOD_MAX,
     MOOD_MIN,

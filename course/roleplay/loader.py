@@ -36,7 +36,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from course.i18n import CourseError, choices, t
+from course.core.i18n import CourseError, choices, t
 from course.roleplay.model import (
     MAX_MOOD_STEP,
     MOOD_MAX,

@@ -18,7 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from course.i18n import CourseError, choices, t
+from course.core.i18n import CourseError, choices, t
 from course.trainer.lessons import KINDS, read_lessons
 
 MODULES = tuple(f"M{i:02d}" for i in range(13))  # the syllabus: M00 … M12

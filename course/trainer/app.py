@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from course.i18n import CourseError, t
+from course.core.i18n import CourseError, t
 from course.trainer.lessons import find_lesson, strip_trainer_notes
 
 DEFAULT_PORT = 8866

@@ -15,8 +15,8 @@ import shutil
 import sys
 from pathlib import Path
 
-from course.i18n import CourseError, t
-from course.paths import exercises_dir
+from course.core.i18n import CourseError, t
+from course.core.paths import exercises_dir
 from course.trainer import render
 from course.trainer.lessons import KINDS, find_lesson, lesson_paths, strip_trainer_notes
 

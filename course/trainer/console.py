@@ -16,8 +16,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from course import paths
-from course.i18n import CourseError, t
+from course.core import paths
+from course.core.i18n import CourseError, t
 
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "csv": "text/csv", "html": "text/html", "md": "text/markdown"}
@@ -51,7 +51,7 @@ def load_results(out: Path) -> list[dict]:
 
 def summary_view(results: list[dict]) -> dict:
     """What the summary panel shows: the chart (PNG bytes), the hardest questions, the averages."""
-    from course.grading.report import question_stats, success_chart_png
+    from course.exercises.grading.report import question_stats, success_chart_png
 
     if not results:
         return {"png": b"", "text": t("trainer.console_no_results"), "stats": []}
@@ -107,9 +107,9 @@ class GradingJob:
 
     def prepare(self) -> None:
         """Find the submissions and count those already graded (a rerun resumes)."""
-        from course.grading.cli import resolve_exercise
-        from course.grading.store import ResultStore
-        from course.grading.submission import collect, read_submission
+        from course.exercises.grading.cli import resolve_exercise
+        from course.exercises.grading.store import ResultStore
+        from course.exercises.grading.submission import collect, read_submission
 
         if not Path(self.submissions).is_dir():
             raise CourseError("trainer.console_no_folder", path=str(self.submissions))
@@ -130,7 +130,7 @@ class GradingJob:
         return min(self.total, self._already + fresh)
 
     def _run(self) -> None:
-        from course.grading.cli import grade
+        from course.exercises.grading.cli import grade
 
         try:
             self.results = grade(self.exercise, [Path(self.submissions)], Path(self.out),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from course.i18n import CourseError, t
+from course.core.i18n import CourseError, t
 
 SPEC = Path(__file__).with_name("forms.yaml")
 FILL_ROWS = 200  # rows below the example that carry the dropdowns and checks

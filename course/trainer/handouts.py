@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from course.i18n import CourseError, t
+from course.core.i18n import CourseError, t
 from course.trainer import render
 from course.trainer.lessons import find_lesson, lesson_paths, strip_trainer_notes
 

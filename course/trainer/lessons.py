@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from course.i18n import CourseError, choices
-from course.paths import notebooks_dir
+from course.core.i18n import CourseError, choices
+from course.core.paths import notebooks_dir
 
 START_NAME = "00-start.ipynb"
 TRAINER_NOTE = "trainer-note"

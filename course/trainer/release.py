@@ -15,9 +15,9 @@ import sys
 import zipfile
 from pathlib import Path
 
-from course.assign import PUBLIC_KEYS
-from course.i18n import CourseError, t
-from course.paths import REPO_ROOT, datasets_dir, exercises_dir, notebooks_dir, solutions_dir
+from course.exercises.assign import PUBLIC_KEYS
+from course.core.i18n import CourseError, t
+from course.core.paths import REPO_ROOT, datasets_dir, exercises_dir, notebooks_dir, solutions_dir
 from course.trainer.lessons import TRAINER_NOTE, cell_source, cell_tags, strip_trainer_notes
 
 ROOT_FILES = ("pyproject.toml", "environment.yml", "Makefile", "LICENSE")

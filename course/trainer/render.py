@@ -14,8 +14,8 @@ from pathlib import Path
 
 import nbformat
 
-from course.paths import notebooks_dir
-from course.plotting import font_path
+from course.core.paths import notebooks_dir
+from course.core.plotting import font_path
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"

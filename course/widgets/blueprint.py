@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from course.i18n import choices, t
+from course.core.i18n import choices, t
 from course.service_design import (
     DEFAULT_THRESHOLD,
     RATING_MAX,

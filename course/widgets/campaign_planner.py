@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from course.campaign import CONTACT_COST, MARGIN, CampaignPlan, plan_campaign
-from course.i18n import t
-from course.plotting import ACCENT_COLOR, BASE_COLOR
+from course.core.i18n import t
+from course.core.plotting import ACCENT_COLOR, BASE_COLOR
 from course.widgets.live import live
 
 DEFAULT_BUDGET, DEFAULT_OFFER = 20_000, 50

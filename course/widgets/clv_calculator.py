@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from course.clv import clv_table, simple_clv
-from course.i18n import CourseError, t
+from course.core.i18n import CourseError, t
 from course.widgets.live import live
 
 DEFAULTS = {"margin": 1000.0, "retention": 0.8, "discount_rate": 0.1, "years": 10,

@@ -1,7 +1,7 @@
 """The complaint iceberg: defects → noticed → complained → handled, drawn as layers around a
 waterline. Above the water is what management sees (complaints); below it, the silent majority.
 
-``iceberg_view(...)`` is pure (unit-tested directly); ``complaint_iceberg()`` wires it to sliders.
+``iceberg_view(...)`` is pure (unit-tested directly); ``iceberg_simulator()`` wires it to sliders.
 Each layer is as wide as the stage it belongs to (handled ⊂ complained ⊂ noticed ⊂ defects), so
 the picture widens downwards like an iceberg; its label gives the head count of the layer itself.
 """
@@ -11,7 +11,7 @@ import html
 import math
 from dataclasses import dataclass
 
-from course.i18n import CourseError, t
+from course.core.i18n import CourseError, t
 from course.service_numbers import ICEBERG_DEFAULTS, iceberg_counts
 from course.widgets.live import live
 
@@ -86,7 +86,7 @@ def _picture(counts: dict, widths: dict) -> str:
     )
 
 
-def complaint_iceberg(customers=ICEBERG_DEFAULTS["customers"], defect_rate=ICEBERG_DEFAULTS["defect_rate"],
+def iceberg_simulator(customers=ICEBERG_DEFAULTS["customers"], defect_rate=ICEBERG_DEFAULTS["defect_rate"],
                       notice_rate=ICEBERG_DEFAULTS["notice_rate"],
                       complain_rate=ICEBERG_DEFAULTS["complain_rate"],
                       handled_rate=ICEBERG_DEFAULTS["handled_rate"]):
@@ -126,4 +126,4 @@ def complaint_iceberg(customers=ICEBERG_DEFAULTS["customers"], defect_rate=ICEBE
     return live(box, controls.values(), update)
 
 
-__all__ = ["IcebergView", "iceberg_view", "complaint_iceberg"]
+__all__ = ["IcebergView", "iceberg_view", "iceberg_simulator"]

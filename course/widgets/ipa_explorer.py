@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from course.i18n import CourseError, choices, t
+from course.core.i18n import CourseError, choices, t
 from course.satisfaction import (ATTRIBUTES, SEGMENT_COLUMNS, SMALL_SAMPLE, ipa_quadrants,
                                  key_drivers, quadrant_label, with_segments)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from course.i18n import CourseError, choices, t
+from course.core.i18n import CourseError, choices, t
 from course.voc import (
     CATEGORIES,
     DEFAULT_RULES,

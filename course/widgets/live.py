@@ -20,7 +20,7 @@ ERROR_COLOR = "#b00020"
 def show_view(box, compute: Callable[[], object], caption, chart, table=None) -> None:
     """Put ``compute()``'s caption, chart and table on screen and keep it as ``box.view``; a
     CourseError (a bad choice of controls) becomes a red caption and the widget stays usable."""
-    from course.i18n import CourseError
+    from course.core.i18n import CourseError
 
     try:
         view = compute()

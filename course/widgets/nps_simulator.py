@@ -17,7 +17,7 @@ from numbers import Integral
 
 import pandas as pd
 
-from course.i18n import CourseError, t
+from course.core.i18n import CourseError, t
 from course.satisfaction import nps_counts, nps_from_counts
 from course.widgets.live import live
 

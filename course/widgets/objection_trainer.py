@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from course.i18n import t
+from course.core.i18n import t
 from course.objections import BLAME_PENALTY, Assessment, assess, get_objection, objections
 
 _CELL = "padding:3px 8px;border-bottom:1px solid #e3e7ec;vertical-align:top;"

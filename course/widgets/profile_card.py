@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from course.i18n import CourseError, t
-from course.privacy import mask_pii
+from course.core.i18n import CourseError, t
+from course.core.privacy import mask_pii
 from course.profiles import DIMENSIONS, ONLY_FOR, _require, build_profiles, completeness
 
 RECENT_ORDERS = 5

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from course.i18n import CourseError, choices, t
+from course.core.i18n import CourseError, choices, t
 from course.rfm import (
     _ONE_DAY,
     SPLITS,
@@ -36,7 +36,7 @@ from course.rfm import (
 from course.widgets.live import live, show_view
 
 try:  # the house colours, so the bars match the course's matplotlib charts
-    from course.plotting import ACCENT_COLOR as REVENUE_COLOR, BASE_COLOR as CUSTOMER_COLOR
+    from course.core.plotting import ACCENT_COLOR as REVENUE_COLOR, BASE_COLOR as CUSTOMER_COLOR
 except ImportError:  # plotting not installed yet: same values, written out
     CUSTOMER_COLOR, REVENUE_COLOR = "#2F6690", "#D9480F"
 

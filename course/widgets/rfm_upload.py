@@ -9,7 +9,7 @@ import html
 from dataclasses import dataclass
 
 from course.byo import read_orders, segment_customers, summary_line
-from course.i18n import CourseError, t
+from course.core.i18n import CourseError, t
 
 
 @dataclass

@@ -15,7 +15,7 @@ import random
 import string
 from dataclasses import dataclass
 
-from course.i18n import CourseError, choices, t
+from course.core.i18n import CourseError, choices, t
 from course.roleplay.engine import (
     MAX_SCORE,
     Score,

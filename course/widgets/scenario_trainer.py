@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from course.i18n import CourseError, t
+from course.core.i18n import CourseError, t
 from course.psychology import (
     TYPES,
     _require,

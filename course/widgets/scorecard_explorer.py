@@ -31,8 +31,8 @@ from course.credit import (
     split_applications,
     stability_label,
 )
-from course.i18n import CourseError, choices, t
-from course.plotting import ACCENT_COLOR, BASE_COLOR
+from course.core.i18n import CourseError, choices, t
+from course.core.plotting import ACCENT_COLOR, BASE_COLOR
 from course.widgets.live import live, show_view
 
 BINNINGS = ["default", 3, 4, 5]

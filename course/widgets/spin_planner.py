@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from course.i18n import t
+from course.core.i18n import t
 from course.spin import PlanCheck, check_plan, scenarios, spin_name
 
 DEFAULT_SLOTS = 5

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from course.i18n import t
+from course.core.i18n import t
 from course.spin import SPIN_TYPES, scenarios, score_labels, spin_name, spin_quiz
 
 RIGHT_COLOR, WRONG_COLOR = "#2F9E44", "#C92A2A"

@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from course.i18n import t
+from course.core.i18n import t
 
 from .pages import as_int, assert_no_tofu, screenshot, table_rows
 

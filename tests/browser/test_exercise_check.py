@@ -2,7 +2,7 @@
 hint 1 from the exercise, a right one gets ✅. Screenshots of each step, no tofu."""
 import json
 
-from course.i18n import t
+from course.core.i18n import t
 
 from .conftest import REPO
 from .pages import assert_no_tofu, code_cell, open_in_lab, replace_source, run_cell, screenshot

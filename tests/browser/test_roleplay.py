@@ -15,7 +15,7 @@ pytestmark = pytest.mark.skipif(not (REPO / LESSON).exists(),
 def _expected_run():
     """The default scenario played by always taking the first reply shown ("A"), with the pure
     functions: the letters clicked and the score line the widget must show at the end."""
-    from course.i18n import t
+    from course.core.i18n import t
     from course.roleplay import MAX_SCORE, load_scenarios, outcome_label, start
     from course.roleplay.engine import choose
     from course.widgets.roleplay import roleplay_view
@@ -35,7 +35,7 @@ def _expected_run():
 
 
 def test_roleplay_to_an_ending_shows_the_engines_score(page, lab, tmp_path, steps):
-    from course.i18n import t
+    from course.core.i18n import t
 
     scenario, letters, score_line = _expected_run()
     open_in_lab(page, lab, LESSON)

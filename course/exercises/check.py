@@ -1,0 +1,112 @@
+"""Instant feedback in the trainee's notebook: ``start_exercise("07-rfm")`` then ``check("q1")``.
+
+Only the public checks run here (shape rules and a salted fingerprint of the reference answer), so
+the notebook never holds the hidden checks. Failing again reveals hint 1, then hint 2, then points to
+``show_answer``. Grades never come from here: the grader judges answers in its own process.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from course.core import paths
+from course.exercises.answers import public_verdict, to_plain
+from course.core.i18n import choices, t
+
+_state: dict = {"name": None, "questions": {}, "failures": Counter()}
+
+
+class Feedback:
+    """A message that shows as styled HTML in Jupyter and as plain text elsewhere."""
+
+    def __init__(self, ok: bool | None, title: str, lines: list[str]):
+        self.ok, self.title, self.lines = ok, title, lines
+
+    def __repr__(self) -> str:
+        return "\n".join([self.title, *self.lines])
+
+    def _repr_html_(self) -> str:
+        colour = {True: "#e8f5e9", False: "#fdecea", None: "#e3f2fd"}[self.ok]
+        body = "".join(f"<div style='margin-top:4px'>{html.escape(line)}</div>" for line in self.lines)
+        return (f"<div style='background:{colour};padding:8px 12px;border-radius:6px'>"
+                f"<b>{html.escape(self.title)}</b>{body}</div>")
+
+
+def _exercise_meta(name: str) -> dict | None:
+    """The public checks of exercise ``name``: from exercises/, or a copy beside the notebook (a
+    master of the same name has no such metadata and is passed over)."""
+    candidates = [paths.exercises_dir() / f"{name}.ipynb", Path.cwd() / f"{name}.ipynb",
+                  Path.cwd().parent / "exercises" / f"{name}.ipynb"]
+    for path in candidates:
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8"))["metadata"]["course"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if isinstance(meta, dict) and meta.get("exercise") == name and "questions" in meta:
+            return meta
+    return None
+
+
+def start_exercise(name: str) -> Feedback:
+    meta = _exercise_meta(name)
+    if meta is None:
+        return Feedback(False, t("check.not_found", name=name), [t("check.not_found_fix")])
+    _state.update(name=name, questions={q["id"]: q for q in meta["questions"]}, failures=Counter())
+    return Feedback(None, t("check.ready", name=name, count=len(meta["questions"]),
+                            points=f"{meta['total_points']:g}"), [t("check.how_to")])
+
+
+def _namespace() -> dict:
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    return shell.user_ns if shell is not None else sys._getframe(2).f_globals
+
+
+def _question(question_id: str) -> dict | Feedback:
+    if not _state["name"]:
+        return Feedback(False, t("check.not_started"), [t("check.not_started_fix")])
+    question = _state["questions"].get(question_id)
+    if question is None:
+        return Feedback(False, t("check.unknown_question", id=question_id),
+                        [t("check.valid_questions", ids=choices(_state["questions"]))])
+    return question
+
+
+def check(question_id: str, namespace: dict | None = None) -> Feedback:
+    """Public checks of one answer; ``namespace`` defaults to the notebook's variables."""
+    question = _question(question_id)
+    if isinstance(question, Feedback):
+        return question
+    namespace = _namespace() if namespace is None else namespace
+    plain = to_plain(namespace[question_id]) if question_id in namespace else {"type": "missing"}
+    verdict = public_verdict(question, plain, question["digests"], f"{_state['name']}:{question_id}")
+    if verdict.passed:
+        return Feedback(True, "✅ " + t("check.passed", id=question_id), [t("check.honest_note")])
+    _state["failures"][question_id] += 1
+    tries = _state["failures"][question_id]
+    hints = question["hints"]
+    lines = [verdict.message, t("check.hint", level=1, text=hints[0])]
+    if tries >= 2:
+        lines.append(t("check.hint", level=2, text=hints[1]))
+    if tries >= 3:
+        lines.append(t("check.answer_offer", id=question_id))
+    return Feedback(False, "❌ " + t("check.failed", id=question_id), lines)
+
+
+def show_answer(question_id: str) -> Feedback:
+    question = _question(question_id)
+    if isinstance(question, Feedback):
+        return question
+    reveal = json.loads(base64.b64decode(question["answer"]).decode("utf-8"))
+    lines = [t("check.answer_code"), reveal["code"]]
+    if reveal.get("explain"):
+        lines += [t("check.answer_explain"), reveal["explain"]]
+    return Feedback(None, t("check.answer_title", id=question_id), lines)

@@ -1,0 +1,145 @@
+"""The grader's outputs: gradebook.csv, results.json, one feedback page per trainee, summary.html."""
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+import json
+import os
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from course.core.i18n import t
+
+COLUMNS = ["trainee", "exercise", "question", "points", "max_points", "status", "message"]
+ICONS = {"correct": "✅", "partial": "🟡", "wrong": "❌", "unanswered": "⬜", "error": "⚠️",
+         "timeout": "⏱️", "unreadable": "🚫"}
+PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>
+<style>body{{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;max-width:960px;margin:2em auto;padding:0 1em}}
+table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:6px 8px;text-align:left}}
+th{{background:#f3f4f6}}.num{{text-align:right}}</style></head><body>{body}</body></html>"""
+
+
+def _atomic_write(path: Path, text: str, encoding: str = "utf-8") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+        handle.write(text)
+    os.replace(temp, path)
+
+
+def _total(result: dict) -> tuple[float, float]:
+    return (round(sum(r["points"] for r in result["rows"]), 2),
+            round(sum(r["max_points"] for r in result["rows"]), 2))
+
+
+def write_gradebook(results: list[dict], out: Path) -> Path:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for result in results:
+        for row in result["rows"]:
+            writer.writerow({"trainee": result["trainee"], "exercise": result["exercise"], **row})
+    # utf-8-sig: Excel on Windows shows the Chinese columns correctly only with the BOM
+    _atomic_write(out / "gradebook.csv", buffer.getvalue(), encoding="utf-8-sig")
+    return out / "gradebook.csv"
+
+
+def write_results_json(results: list[dict], exercise: str, out: Path) -> Path:
+    """One Gradescope-style record (score, max_score, tests) per trainee."""
+    submissions = []
+    for result in results:
+        score, max_score = _total(result)
+        tests = [{"name": r["question"], "score": r["points"], "max_score": r["max_points"],
+                  "status": r["status"], "output": r["message"]} for r in result["rows"]]
+        submissions.append({"trainee": result["trainee"], "score": score, "max_score": max_score,
+                            "tests": tests})
+    payload = {"exercise": exercise, "submissions": submissions}
+    _atomic_write(out / "results.json", json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+    return out / "results.json"
+
+
+def _rows_table(rows: list[dict]) -> str:
+    head = "".join(f"<th>{t('grading.col_' + c)}</th>" for c in ("question", "status", "points", "message"))
+    body = "".join(
+        f"<tr><td>{html.escape(r['question'])}</td><td>{ICONS[r['status']]} {t('grading.status_' + r['status'])}</td>"
+        f"<td class='num'>{r['points']:g} / {r['max_points']:g}</td><td>{html.escape(r['message'])}</td></tr>"
+        for r in rows)
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def write_feedback(result: dict, out: Path) -> Path:
+    score, max_score = _total(result)
+    title = t("grading.feedback_title", trainee=result["trainee"], exercise=result["exercise"])
+    body = (f"<h1>{html.escape(title)}</h1><p>{t('grading.feedback_total', score=f'{score:g}', max=f'{max_score:g}')}</p>"
+            + _rows_table(result["rows"]) + f"<p>{t('grading.feedback_note')}</p>")
+    path = out / "feedback" / f"{result['trainee']}.html"
+    _atomic_write(path, PAGE.format(title=html.escape(title), body=body))
+    return path
+
+
+def question_stats(results: list[dict]) -> list[dict]:
+    """Per question: how many trainees got each status, and the average share of points."""
+    order = [r["question"] for r in results[0]["rows"]] if results else []
+    stats = []
+    for question in order:
+        rows = [r for res in results for r in res["rows"] if r["question"] == question]
+        counts = Counter(r["status"] for r in rows)
+        average = sum(r["points"] for r in rows) / sum(r["max_points"] for r in rows)
+        stats.append({"question": question, "counts": counts, "success": average, "n": len(rows)})
+    return stats
+
+
+def success_chart_png(stats: list[dict]) -> bytes:
+    from course.core.plotting import new_figure
+
+    fig, ax = new_figure(t("grading.chart_title"), figsize=(7, 0.5 + 0.45 * max(len(stats), 1)))
+    labels = [s["question"] for s in stats][::-1]
+    values = [100 * s["success"] for s in stats][::-1]
+    colours = ["#c62828" if v < 50 else "#f9a825" if v < 80 else "#2e7d32" for v in values]
+    ax.barh(labels, values, color=colours)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(t("grading.chart_xlabel"))
+    for y, v in enumerate(values):
+        ax.text(min(v + 1, 92), y, f"{v:.0f}%", va="center")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def write_summary(results: list[dict], exercise: str, out: Path) -> Path:
+    stats = question_stats(results)
+    chart = base64.b64encode(success_chart_png(stats)).decode("ascii") if stats else ""
+    hardest = sorted(stats, key=lambda s: s["success"])[:3]
+    statuses = [s for s in ICONS if any(st["counts"].get(s) for st in stats)]
+    head = "".join(f"<th>{t('grading.col_question')}</th><th>{t('grading.col_success')}</th>"
+                   + "".join(f"<th>{ICONS[s]} {t('grading.status_' + s)}</th>" for s in statuses))
+    body_rows = "".join(
+        f"<tr><td>{s['question']}</td><td class='num'>{100 * s['success']:.0f}%</td>"
+        + "".join(f"<td class='num'>{s['counts'].get(st, 0)}</td>" for st in statuses) + "</tr>"
+        for s in stats)
+    totals = "".join(
+        f"<tr><td>{html.escape(r['trainee'])}</td><td class='num'>{_total(r)[0]:g} / {_total(r)[1]:g}</td></tr>"
+        for r in sorted(results, key=lambda r: r["trainee"]))
+    title = t("grading.summary_title", exercise=exercise, count=len(results))
+    body = (f"<h1>{html.escape(title)}</h1>"
+            + (f"<img alt='{t('grading.chart_title')}' src='data:image/png;base64,{chart}'>" if chart else "")
+            + f"<h2>{t('grading.hardest')}</h2><p>{'、'.join(s['question'] for s in hardest) or '—'}</p>"
+            + f"<h2>{t('grading.by_question')}</h2><table><tr>{head}</tr>{body_rows}</table>"
+            + f"<h2>{t('grading.by_trainee')}</h2><table><tr><th>{t('grading.col_trainee')}</th>"
+            + f"<th>{t('grading.col_points')}</th></tr>{totals}</table>")
+    _atomic_write(out / "summary.html", PAGE.format(title=html.escape(title), body=body))
+    return out / "summary.html"
+
+
+def write_all(results: list[dict], exercise: str, out: Path) -> None:
+    write_gradebook(results, out)
+    write_results_json(results, exercise, out)
+    for result in results:
+        write_feedback(result, out)
+    write_summary(results, exercise, out)

@@ -1,0 +1,117 @@
+"""Widget-only mode: Voila serves a lesson without code and without trainer notes, and culls
+kernels left idle with no page attached."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from course.core.paths import notebooks_dir
+from course.trainer import app
+
+LESSON = notebooks_dir() / "07-rfm.ipynb"
+
+
+def test_command_hides_code_and_culls_idle_kernels(tmp_path):
+    args = app.voila_args(tmp_path / "x.ipynb", port=9000, idle_seconds=300, cull_interval=30, open_browser=False)
+    assert args[:3] == [sys.executable, "-m", "voila"]
+    assert "--strip_sources=True" in args and "--no-browser" in args and "--port=9000" in args
+    assert "--MappingKernelManager.cull_idle_timeout=300" in args
+    assert "--MappingKernelManager.cull_interval=30" in args
+    assert "--MappingKernelManager.cull_connected=False" in args
+    assert "--no-browser" not in app.voila_args(tmp_path / "x.ipynb")
+
+
+def test_prepare_strips_trainer_notes_only(tmp_path):
+    copy = app.prepare(LESSON, tmp_path)
+    original = json.loads(LESSON.read_text(encoding="utf-8"))
+    served = json.loads(copy.read_text(encoding="utf-8"))
+    notes = [c for c in original["cells"] if "trainer-note" in c.get("metadata", {}).get("tags", [])]
+    assert notes and len(served["cells"]) == len(original["cells"]) - len(notes)
+    assert not any("trainer-note" in c.get("metadata", {}).get("tags", []) for c in served["cells"])
+    assert served["metadata"] == original["metadata"]
+
+
+def test_unknown_lesson(capsys):
+    assert app.main(["99-nothing", "--no-browser"]) == 2
+    assert "07-rfm" in capsys.readouterr().err
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _kernels(pid: int) -> list[int]:
+    import psutil
+
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    found = []
+    for child in children:
+        try:
+            if "ipykernel_launcher" in " ".join(child.cmdline()):
+                found.append(child.pid)
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
+def _wait(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.5)
+    return predicate()
+
+
+def test_serves_code_free_and_culls_idle_kernels(tmp_path):
+    if app.voila_missing():
+        if os.environ.get("CI") == "true":
+            pytest.fail("voila must be installed in CI")
+        pytest.skip("voila is not installed")
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "course", "app", "07-rfm", "--port", str(port), "--no-browser",
+                               "--idle-minutes", "0.05", "--cull-interval", "1"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        def page():
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60) as answer:
+                    return answer.read().decode("utf-8")
+            except OSError:
+                return None
+
+        assert _wait(lambda: _port_open(port), 60), "voila did not start"
+        html = page()
+        started = _kernels(server.pid)  # the page's kernel, alive right after the page was served
+        assert html and "application/vnd.jupyter.widget-view+json" in html  # the explorer is there
+        assert "RFM 客户价值分层" in html                                    # so is the narrative
+        assert "rfm_explorer(orders)" not in html and "from course import" not in html  # code is not
+        assert "讲师提示" not in html
+        # the page's kernel exists, nobody connects to it, so it is culled after ~3 s of idling
+        assert started, "voila started no kernel for the page"
+        assert _wait(lambda: _kernels(server.pid) == [], 90), "idle kernel was not culled"
+        assert server.poll() is None  # the server itself keeps running
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
