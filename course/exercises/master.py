@@ -38,7 +38,8 @@ SOLUTION_END = re.compile(r"^\s*#\s*END SOLUTION\s*$")
 ASSIGNMENT = re.compile(r"^(?P<target>[A-Za-z_][\w\.\[\]'\"]*\s*=)(?!=)")
 QUESTION_ID = re.compile(r"^q\d+[a-z]?$")
 SPEC_KEYS = {"id", "points", "kind", "tolerance", "rel_tolerance", "options", "multiple", "columns",
-             "key", "accept", "title", "hints", "explain", "rows"}
+             "key", "accept", "title", "hints", "explain", "rows", "level", "varies", "feedback",
+             "scenario"}
 
 
 @dataclass
