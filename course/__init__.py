@@ -32,6 +32,7 @@ DOORS = {
     ),
     "course.data": "dataset_names load",
     "course.exercises.check": "check show_answer start_exercise",
+    "course.exercises.variants": "variant_date variant_pick",
     "course.loyalty": "abc_classes abc_summary loyalty_index loyalty_rules loyalty_summary pareto_curve",
     "course.network": (
         "activity_table dependency_graph importance_table influence_table network_chart "

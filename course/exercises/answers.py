@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from course.core.i18n import choices, t
 
-KINDS = ("choice", "number", "text", "table")
+KINDS = ("choice", "number", "text", "table", "record")  # record: a role-play record code (text)
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def gate(spec: dict, plain: dict | None) -> Verdict:
             return Verdict(0.0, t("answers.invalid_option", invalid=choices(invalid), options=choices(options)))
         if not spec.get("multiple") and len(letters) > 1:
             return Verdict(0.0, t("answers.single_only"))
-    elif kind == "text":
+    elif kind in ("text", "record"):
         if plain.get("type") != "text" or not normalise_text(plain["value"]):
             return Verdict(0.0, t("answers.need_text", got=_describe(plain)))
     elif kind == "table":

@@ -1,16 +1,49 @@
 """Reading a master exercise notebook (``solutions/NN-slug.ipynb``).
 
+Interface for content authors (issues 15, 17, 19) — the short version
+-----------------------------------------------------------------------
+* **Variant parameter.** The first code cells of the master include ONE code cell tagged
+  ``parameters`` (papermill's convention) whose whole source is ``variant = 0``. ``assign`` and the
+  reference run inject another value after it, as papermill does. Provided cells draw their data
+  through it: ``orders = load("orders", variant=variant)`` (a reproducible ~85 % sample of the
+  company for variant > 0; 0 = today's full data); a value named in a prompt comes from
+  ``variant_pick([...], variant)`` (first item for variant 0), another analysis date from
+  ``variant_date(variant)``; both are in ``from course import …``. Start the exercise with
+  ``start_exercise("07-rfm", variant=variant)``.
+* **level: core | advanced** on every question. Core (基础): a number, a choice or a short text the
+  trainee reads off the screen or decides from the lesson; the solution is ONE literal assignment,
+  ``q3 = 1234.5  # SOLUTION`` (the value shown by a provided cell), never a table. Advanced (进阶):
+  optional code-writing questions. Core ≥ 70 % of the points and ≥ 6 core questions per exercise.
+* **varies: false** for a question whose answer is the same in every variant (a pure concept
+  question). Such a choice question is not shuffled. Every other choice question whose options are
+  listed in its prompt as ``- A. …`` lines has its options rotated per variant (the answer letter is
+  remapped, in the reference answers and in ``--master`` copies), so it varies. ≥ 60 % of the core
+  points must vary.
+* **feedback: {B: "为什么诱人、为什么不对"}** per option (choice questions): shown by ``check()`` when
+  the trainee picks that option and on the grader's feedback page. Letters are the master's letters.
+* **kind: record** with ``scenario: <id>``: the trainee types the record code the role-play
+  simulator shows at the end; the grader replays it through ``course.roleplay.engine``.
+* Solution markers must balance: a ``# BEGIN SOLUTION`` needs its ``# END SOLUTION`` in the same cell,
+  no nesting, no stray END — otherwise ``read_master`` raises a Chinese ``CourseError`` naming the
+  notebook and the cell, and ``assign`` writes nothing.
+
+The format in full
+------------------
 A question starts with a raw cell whose first line is ``# BEGIN QUESTION`` followed by YAML::
 
     # BEGIN QUESTION
     id: q1
     points: 2
-    kind: number          # choice | number | text | table
+    kind: number          # choice | number | text | table | record
+    level: core           # core | advanced (required)
+    varies: false         # only when the answer cannot change between variants
     tolerance: 0.5        # number, table
     options: [A, B, C, D] # choice;  multiple: true for several letters
+    feedback: {B: 这个选项诱人在……，错在……}   # choice: why each wrong option is wrong
     columns: [customer_id, segment]   # table: the columns that are graded
     key: customer_id      # table: rows are matched on this column
     accept: [...]         # text: other accepted answers
+    scenario: late_delivery   # record: the role-play scenario id
     title: 计算 R 的平均值
     hints: [第一级提示, 第二级提示]
     explain: 参考答案的思路说明
@@ -29,7 +62,7 @@ import nbformat
 import yaml
 
 from course.exercises.answers import KINDS
-from course.core.i18n import CourseError, choices
+from course.core.i18n import CourseError, choices, t
 
 BEGIN, END = "# BEGIN QUESTION", "# END QUESTION"
 SOLUTION_LINE = re.compile(r"^(?P<indent>\s*)(?P<body>.*?)\s*#\s*SOLUTION\s*$")
@@ -40,6 +73,8 @@ QUESTION_ID = re.compile(r"^q\d+[a-z]?$")
 SPEC_KEYS = {"id", "points", "kind", "tolerance", "rel_tolerance", "options", "multiple", "columns",
              "key", "accept", "title", "hints", "explain", "rows", "level", "varies", "feedback",
              "scenario"}
+LEVELS = ("core", "advanced")
+PARAMETERS_TAG = "parameters"  # papermill's tag for the cell whose values a run may override
 
 
 @dataclass
@@ -55,6 +90,14 @@ class Question:
     def points(self) -> float:
         return float(self.spec["points"])
 
+    @property
+    def level(self) -> str:
+        return self.spec.get("level", "core")
+
+    @property
+    def varies(self) -> bool:
+        return self.spec.get("varies", True) is not False
+
     def solution_code(self) -> str:
         return "\n\n".join(c.source for c in self.cells if c.cell_type == "code").strip()
 
@@ -67,6 +110,8 @@ class Master:
     preamble: list  # cells before the first question
     questions: list[Question]
     epilogue: list  # cells after an explicit END QUESTION that closes the last question
+    parameters: int | None = None  # index of the papermill ``parameters`` cell, if any
+    warnings: list = field(default_factory=list)  # Chinese notes that do not stop assign (yet)
 
     @property
     def question_ids(self) -> list[str]:
@@ -103,12 +148,51 @@ def _parse_spec(cell, path: Path) -> dict:
         raise CourseError("master.need_two_hints", path=path.name, id=qid)
     if spec["kind"] == "table" and not spec.get("columns"):
         raise CourseError("master.table_columns", path=path.name, id=qid)
+    if "level" in spec and spec["level"] not in LEVELS:
+        raise CourseError("master.bad_level", path=path.name, id=qid, level=spec["level"], valid=choices(LEVELS))
+    if "varies" in spec and not isinstance(spec["varies"], bool):
+        raise CourseError("master.bad_varies", path=path.name, id=qid)
+    if "feedback" in spec:
+        options = spec.get("options") or list("ABCD")
+        feedback = spec["feedback"]
+        if spec["kind"] != "choice" or not isinstance(feedback, dict) or \
+                any(str(k) not in options or not isinstance(v, str) for k, v in feedback.items()):
+            raise CourseError("master.bad_feedback", path=path.name, id=qid, options=choices(options))
+    if spec["kind"] == "record" and not spec.get("scenario"):
+        raise CourseError("master.record_scenario", path=path.name, id=qid)
     return spec
+
+
+def check_markers(source: str) -> str | None:
+    """Why the solution markers of one code cell do not balance (a catalog key), or None."""
+    open_block = False
+    for line in source.splitlines():
+        if SOLUTION_BEGIN.match(line):
+            if open_block:
+                return "master.solution_nested"
+            open_block = True
+        elif SOLUTION_END.match(line):
+            if not open_block:
+                return "master.solution_unopened"
+            open_block = False
+    return "master.solution_unclosed" if open_block else None
+
+
+def _parameters_cell(notebook, path: Path) -> int | None:
+    tagged = [i for i, c in enumerate(notebook.cells)
+              if c.cell_type == "code" and PARAMETERS_TAG in c.get("metadata", {}).get("tags", [])]
+    if len(tagged) > 1:
+        raise CourseError("master.many_parameters", path=path.name, cells=choices([i + 1 for i in tagged]))
+    return tagged[0] if tagged else None
 
 
 def read_master(path: Path) -> Master:
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
+    for number, cell in enumerate(notebook.cells, start=1):
+        problem = check_markers(cell.source) if cell.cell_type == "code" else None
+        if problem:
+            raise CourseError(problem, path=path.name, cell=number)
     preamble, questions, epilogue = [], [], []
     current: Question | None = None
     for cell in notebook.cells:
@@ -132,7 +216,12 @@ def read_master(path: Path) -> Master:
     for question in questions:
         if not any(c.cell_type == "code" and _has_solution(c.source) for c in question.cells):
             raise CourseError("master.no_solution", path=path.name, id=question.id)
-    return Master(path.stem, path, notebook, preamble, questions, epilogue)
+    warnings = []
+    missing_level = [q.id for q in questions if "level" not in q.spec]
+    if missing_level:
+        warnings.append(t("master.missing_level", path=path.name, ids=choices(missing_level)))
+    return Master(path.stem, path, notebook, preamble, questions, epilogue,
+                  _parameters_cell(notebook, path), warnings)
 
 
 def _has_solution(source: str) -> bool:
