@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import REPO
+from conftest import REPO, need
 from course.campaign import plan_campaign, retention_priority, value_table
 from course.capstone import (ACTION_COLUMNS, COLUMNS, SECTION_KEYS, action_plan, display_table,
                              display_value, header, save_list, segment_values, sheet_name,
@@ -268,9 +268,7 @@ def test_notebook_fragment_has_no_page_wrapper(plan):
 def test_html_renders_chinese_on_one_a4_page_in_a_browser(plan, tmp_path):
     from course.trainer import browser as chromium
 
-    reason = chromium.available()
-    if reason:
-        pytest.skip(reason)
+    need(chromium.available())
     html_path, _ = plan.save(tmp_path)
     with chromium.browser() as instance, chromium.offline_page(instance) as page:
         page.goto(html_path.as_uri())

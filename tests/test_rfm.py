@@ -370,11 +370,7 @@ def test_rfm_pipeline_equals_the_steps():
     pd.testing.assert_frame_equal(rfm(orders, "2024-06-30", bins=4, split="median"), steps)
 
 
-def test_course_dataset_if_present():
-    from course.core.paths import datasets_dir
-
-    if not (datasets_dir() / "orders.csv").is_file():
-        pytest.skip("datasets/orders.csv not generated yet")
+def test_course_dataset():
     from course.data import load
 
     orders = load("orders")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import need
+
 from . import servers
 
 REPO = Path(__file__).resolve().parents[2]
@@ -18,7 +20,6 @@ CHROMIUM = os.environ.get("COURSE_CHROMIUM") or shutil.which("chromium") or "/us
 # DESIGN.md "Known traps": what headless Debian chromium needs in a container, and nothing that phones home
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]
-IN_CI = os.environ.get("CI", "").lower() in ("true", "1")
 
 
 def _missing_browser() -> str | None:
@@ -36,11 +37,7 @@ def _missing_browser() -> str | None:
 @pytest.fixture(scope="package")
 def chromium():
     """A headless chromium; skips outside CI when it cannot be had, fails in CI."""
-    reason = _missing_browser()
-    if reason:
-        if IN_CI:
-            pytest.fail(f"browser tests cannot run in CI: {reason}")
-        pytest.skip(f"browser tests skipped: {reason}")
+    need(_missing_browser())
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as driver:

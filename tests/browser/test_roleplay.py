@@ -8,8 +8,6 @@ from .pages import NOTEBOOK, assert_no_tofu, open_in_lab, run_all, screenshot
 LESSON = "notebooks/10-complaints.ipynb"
 MAX_TURNS = 30  # a scenario is a finite graph; more clicks than this means the widget is stuck
 
-pytestmark = pytest.mark.skipif(not (REPO / LESSON).exists(),
-                                reason=f"{LESSON} (the M10 lesson with the role-play) is not written yet")
 
 
 def _expected_run():

@@ -38,7 +38,7 @@ def tables(customers) -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def jieba_ready():
-    jieba = pytest.importorskip("jieba")
+    import jieba
     jieba.setLogLevel(logging.WARNING)
     for word in texts.jieba_words():
         jieba.add_word(word)

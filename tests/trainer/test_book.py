@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import need
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from course.core.paths import notebooks_dir
@@ -21,11 +22,7 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python
 
 
 def need_browser():
-    reason = browser.available()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must be able to run the offline browser test: {reason}")
-        pytest.skip(reason)
+    need(browser.available())
 
 
 def widget_lesson(folder: Path, name: str = "01-widget-demo.ipynb") -> Path:

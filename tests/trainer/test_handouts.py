@@ -7,17 +7,14 @@ import subprocess
 import sys
 
 import pytest
+from conftest import need
 
 from course.trainer import browser, handouts, render
 from test_book import widget_lesson
 
 
 def need_browser():
-    reason = browser.available()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must be able to run the offline browser test: {reason}")
-        pytest.skip(reason)
+    need(browser.available())
 
 
 @pytest.fixture(scope="module")

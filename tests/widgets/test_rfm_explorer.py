@@ -170,11 +170,7 @@ def test_widget_accepts_other_column_names(orders):
     assert box.table.value == rfm_explorer(orders).table.value
 
 
-def test_course_dataset_if_present():
-    from course.core.paths import datasets_dir
-
-    if not (datasets_dir() / "orders.csv").is_file():
-        pytest.skip("datasets/orders.csv not generated yet")
+def test_course_dataset():
     from course.data import load
 
     orders = load("orders")
