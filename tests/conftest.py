@@ -9,6 +9,8 @@ for _name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "
     os.environ[_name] = str(_HOME / _name.lower())
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+# a message key missing from the catalog fails the test (kernels started by tests inherit this)
+os.environ["COURSE_STRICT_MESSAGES"] = "1"
 
 REPO = Path(__file__).resolve().parents[1]
 # The one way the tests know they run in CI (.ci/run is started with CI=true).

@@ -37,12 +37,28 @@ def _catalog(lang: str) -> dict[str, str]:
     return flat
 
 
+def strict() -> bool:
+    """Tests (and CI) set COURSE_STRICT_MESSAGES=1: a key missing from the current language fails."""
+    return os.environ.get("COURSE_STRICT_MESSAGES") == "1"
+
+
+class MissingMessage(KeyError):
+    """A catalog key the current language lacks (raised only in strict mode)."""
+
+
 def t(key: str, /, **fields: object) -> str:
-    """The message ``key`` in the current language, with ``{fields}`` filled in."""
-    for lang in (current_lang(), FALLBACK_LANG):
+    """The message ``key`` in the current language, with ``{fields}`` filled in.
+
+    Outside strict mode a missing key falls back to English, then to the bare key, so that a
+    classroom never stops on a gap in the catalog; in strict mode it raises ``MissingMessage``.
+    """
+    langs = (current_lang(),) if strict() else (current_lang(), FALLBACK_LANG)
+    for lang in langs:
         text = _catalog(lang).get(key)
         if text is not None:
             return text.format(**fields) if fields else text
+    if strict():
+        raise MissingMessage(f"{key} is missing from course/core/locale/{current_lang()}/")
     return key
 
 
