@@ -183,6 +183,8 @@ def _table_key_values(spec: dict, plain: dict) -> list[str] | None:
 def fingerprint(spec: dict, reference: dict, salt: str) -> list[str]:
     """Salted digests of the reference answer (what the exercise ships instead of the answer)."""
     kind = spec["kind"]
+    if kind == "record":  # any finished path is an answer: check() replays it instead
+        return []
     if kind == "number":
         return [_digest(salt, str(round(read_number(reference) / _number_step(spec))))]
     if kind == "choice":
@@ -210,11 +212,35 @@ def matches_fingerprint(spec: dict, plain: dict, digests: list[str], salt: str) 
     return keys is not None and _digest(salt, "\x1f".join(keys)) in digests
 
 
+def _replay_record(spec: dict, plain: dict) -> tuple[Verdict, bool]:
+    """A record code replayed through the role-play engine: (share of the best score any path
+    reaches, whether the code decoded). The code is the only thing trusted; the score is
+    recomputed here."""
+    from course.core.i18n import CourseError
+    from course.roleplay.loader import load_scenarios
+    from course.roleplay.record import grade_record
+
+    scenario = load_scenarios()[spec["scenario"]]
+    try:
+        share, details = grade_record(plain["value"], scenario)
+    except CourseError as error:
+        return Verdict(0.0, str(error)), False
+    shown = {k: v for k, v in details.items() if k != "outcome"}
+    return Verdict(share, t("roleplay.record_result", **shown)), True
+
+
+def record_verdict(spec: dict, plain: dict) -> Verdict:
+    return _replay_record(spec, plain)[0]
+
+
 def public_verdict(spec: dict, plain: dict | None, digests: list[str], salt: str) -> Verdict:
     """What check() tells the trainee: shape first, then whether the fingerprint matches."""
     shaped = gate(spec, plain)
     if not shaped.passed:
         return shaped
+    if spec["kind"] == "record":
+        verdict, decoded = _replay_record(spec, plain)
+        return Verdict(1.0 if decoded else 0.0, verdict.message)
     if not matches_fingerprint(spec, plain, digests, salt):
         return Verdict(0.0, t(f"answers.public_wrong_{spec['kind']}"))
     return Verdict(1.0, t("answers.public_pass"))
@@ -285,6 +311,8 @@ def compare(spec: dict, answer: dict | None, reference: dict) -> Verdict:
             score = max(0.0, (len(mine & theirs) - len(mine - theirs)) / len(theirs))
             return Verdict(score, t("answers.partial_choice") if score else t("answers.wrong_choice"))
         return Verdict(0.0, t("answers.wrong_choice"))
+    if kind == "record":
+        return record_verdict(spec, answer)
     if kind == "text":
         accepted = {normalise_text(a) for a in [reference["value"], *spec.get("accept", [])]}
         ok = normalise_text(answer["value"]) in accepted

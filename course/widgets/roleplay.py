@@ -30,6 +30,7 @@ from course.roleplay.engine import (
     step_label,
 )
 from course.roleplay.loader import load_scenario, load_scenarios
+from course.roleplay.record import record_code
 from course.roleplay.model import MOOD_MAX, Scenario, State
 
 _CELL = "padding:3px 8px;border-bottom:1px solid #e3e7ec;"
@@ -55,6 +56,7 @@ class RoleplayView:
     options_html: str
     report_html: str  # empty until the conversation has ended
     score: Score | None
+    record: str = ""  # the record code, once the conversation has ended
 
 
 def roleplay_view(scenario: Scenario, state: State) -> RoleplayView:
@@ -73,6 +75,7 @@ def roleplay_view(scenario: Scenario, state: State) -> RoleplayView:
         options_html=_options(node, order, letters),
         report_html=_report(scenario, state, result) if finished else "",
         score=result,
+        record=record_code(scenario, state) if finished else "",
     )
 
 
@@ -203,9 +206,18 @@ def _report(scenario: Scenario, state: State, result: Score) -> str:
     return (
         '<div style="max-width:720px;margin-top:10px;border-top:2px solid #2f6690;padding-top:6px">'
         f'<div style="font-size:16px;font-weight:bold">{_e(summary)}</div>'
-        f'<div style="font-size:12px;color:#495057;margin-bottom:6px">{_e(detail)}</div>{cap}{tables}'
-        f"{_replay(scenario, state)}</div>"
+        f'<div style="font-size:12px;color:#495057;margin-bottom:6px">{_e(detail)}</div>{cap}'
+        f"{_record(scenario, state)}{tables}{_replay(scenario, state)}</div>"
     )
+
+
+def _record(scenario: Scenario, state: State) -> str:
+    """The record code of this path, for the exercise's ``kind: record`` question."""
+    code = record_code(scenario, state)
+    return (f'<div style="margin:6px 0;padding:6px 10px;background:#fff9db;border-radius:6px">'
+            f'<b>{_e(t("roleplay.record_label", code=""))}</b>'
+            f'<code style="font-size:18px;letter-spacing:2px;user-select:all">{_e(code)}</code>'
+            f'<div style="font-size:12px;color:#495057">{_e(t("roleplay.record_note"))}</div></div>')
 
 
 def _tags(row) -> str:
