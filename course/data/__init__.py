@@ -34,6 +34,8 @@ TABLE_MODULES = (
     "course.data.network",
     "course.data.credit",
     "course.data.texts",
+    "course.data.accounts",
+    "course.data.invoices",
 )
 EXTERNAL = ("cdnow",)  # public data shipped as-is, not generated
 

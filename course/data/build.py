@@ -25,13 +25,15 @@ from course.core.i18n import t
 SEED = 20250101
 # one child generator per stream; append new streams at the end, never reorder
 STREAMS = ("customers", "orders", "surveys", "complaints", "referrals", "credit_applications",
-           "texts")
+           "texts", "accounts", "invoices")
 # modules with generate(rng, customers, orders) -> {table: DataFrame}, in dictionary order
 DERIVED_MODULES = {
     "course.data.surveys": "surveys",
     "course.data.complaints": "complaints",
     "course.data.network": "referrals",
     "course.data.credit": "credit_applications",
+    "course.data.accounts": "accounts",
+    "course.data.invoices": "invoices",
 }
 
 
