@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 DOORS = {
     "course.campaign": "churn_risk_table clv_tiers plan_campaign retention_priority tier_summary value_table",
     "course.capstone": "action_plan save_list segment_values",
+    "course.classroom.submit": "submit",
     "course.clv": (
         "clv_matrix clv_table cohort_retention customer_values matrix_cells simple_clv "
         "yearly_retention"
@@ -103,3 +104,20 @@ def __getattr__(name: str):
 
 def __dir__():
     return sorted(set(globals()) | set(_LAZY))
+
+
+def _notebook_setup() -> None:
+    """Inside an IPython kernel: Chinese table display and Chinese help for errors (cheap: nothing
+    heavy is imported until a table or an error is actually shown)."""
+    import sys
+
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return
+    from course.core import display
+
+    display.register(shell)
+
+
+_notebook_setup()
