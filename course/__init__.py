@@ -115,9 +115,10 @@ def _notebook_setup() -> None:
     shell = ipython.get_ipython() if ipython is not None else None
     if shell is None or not hasattr(shell, "display_formatter"):
         return
-    from course.core import display
+    from course.core import display, errors_help
 
     display.register(shell)
+    errors_help.register(shell)
 
 
 _notebook_setup()
