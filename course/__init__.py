@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 DOORS = {
     "course.campaign": "churn_risk_table clv_tiers plan_campaign retention_priority tier_summary value_table",
     "course.capstone": "action_plan save_list segment_values",
+    "course.churn": "churn_reasons concentration departure_losses owner_book",
     "course.classroom.submit": "submit",
     "course.clv": (
         "clv_matrix clv_table cohort_retention customer_values matrix_cells simple_clv "
@@ -27,6 +28,8 @@ DOORS = {
     ),
     "course.core.plotting": "bar_chart pareto_chart use_chinese_font",
     "course.core.privacy": "mask_pii",
+    "course.cross_sell": "association_rules baskets cross_sell_targets",
+    "course.customer_events": "break_even_orders event_budget",
     "course.credit": (
         "DEFAULT_INDICATORS adjust_grades assign_grades choose_indicators compare_samples "
         "fit_scorecard grade_report information_values rule_list split_applications woe_table"
@@ -39,6 +42,7 @@ DOORS = {
         "activity_table dependency_graph importance_table influence_table network_chart "
         "social_segments social_summary top_by"
     ),
+    "course.negotiation": "bargaining_zone concession_plan plan_issues volume_to_offset",
     "course.objections": "assess get_objection objection_table",
     "course.opportunity": "dormant_customers lifecycle_summary pip_value reactivation_value",
     "course.profiles": (
@@ -50,6 +54,7 @@ DOORS = {
         "body_language_table customer_types_table examples psychologies_table top_type_by "
         "type_chart type_counts"
     ),
+    "course.receivables": "ageing_summary ageing_table dso overdue_customers",
     "course.rfm": "SEGMENTS SEGMENT_ACTIONS rfm_scores rfm_segments rfm_table segment_summary",
     "course.roleplay": "scenario_overview",
     "course.satisfaction": (
@@ -63,6 +68,7 @@ DOORS = {
         "satisfaction_mix service_numbers_table silent_unhappy simulate_retention top_share"
     ),
     "course.spin": "check_plan",
+    "course.survey_design": "check_survey issue_counts question_issues",
     "course.trainer.console": "agenda_panel grading_panel summary_panel",
     "course.voc": (
         "DEFAULT_RULES accuracy classify clean_feedback confusion ctq_table ctq_tree "
@@ -74,6 +80,7 @@ DOORS = {
     "course.widgets.iceberg": "iceberg_simulator",
     "course.widgets.ipa_explorer": "ipa_explorer",
     "course.widgets.keyword_classifier": "keyword_classifier",
+    "course.widgets.negotiation_planner": "negotiation_planner",
     "course.widgets.nps_simulator": "nps_simulator",
     "course.widgets.objection_trainer": "objection_trainer",
     "course.widgets.profile_card": "profile_card",
@@ -85,6 +92,7 @@ DOORS = {
     "course.widgets.scorecard_explorer": "scorecard_explorer",
     "course.widgets.spin_planner": "spin_planner",
     "course.widgets.spin_sorter": "spin_sorter",
+    "course.widgets.survey_checker": "survey_checker",
     "course.widgets.text_table": "text_table",
 }
 
