@@ -46,9 +46,9 @@ DOORS = {
     "course.objections": "assess get_objection objection_table",
     "course.opportunity": "dormant_customers lifecycle_summary pip_value reactivation_value",
     "course.profiles": (
-        "DIMENSIONS build_profiles clean_customers completeness data_issues duplicate_count "
-        "field_completeness fit_propensity lift_table messy_customers propensity_data "
-        "propensity_scores rule_score segment_profile touch_points"
+        "DIMENSIONS build_profiles clean_customers completeness data_issues demand_forecast "
+        "duplicate_count field_completeness fit_propensity lift_table messy_customers "
+        "propensity_data propensity_scores rule_score seasonal_demand segment_profile touch_points"
     ),
     "course.psychology": (
         "body_language_table customer_types_table examples psychologies_table top_type_by "

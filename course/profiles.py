@@ -10,6 +10,8 @@ The steps, each a plain function::
     train = propensity_data(clean, orders, "2024-07-01")   # features before, purchase in 92 days
     model = fit_propensity(train); propensity_scores(model, data)      # logistic regression
     touch_points(orders, feedback, complaints)        # where customers meet the company
+    seasonal_demand(orders, customers, by="customer_type")   # quarter shares of each segment's year
+    demand_forecast(orders, customers, by="category")         # next year's spend per segment and quarter
 
 Cleaning never invents a value: a blank stays blank (and lowers completeness); variant spellings
 are mapped to the standard value; a duplicated customer keeps its most complete row.
@@ -371,6 +373,68 @@ def touch_points(orders: pd.DataFrame, feedback=None, complaints=None) -> pd.Dat
     counts["customers"] = allc.groupby("touch_point")["customer_id"].nunique()
     counts.columns.name = None
     return counts.sort_values("customers", ascending=False, kind="mergesort").reset_index()
+
+
+# ----------------------------------------------------------------------------------------------
+# Needs forecasting: seasonal demand by segment, from the order history
+# ----------------------------------------------------------------------------------------------
+def _with_segment(orders: pd.DataFrame, customers, by: str) -> pd.DataFrame:
+    """The orders with a ``segment`` column taken from the orders or, failing that, the customers."""
+    _require(orders, ["customer_id", "order_date", "amount"], "orders")
+    if by in orders.columns:
+        return orders.assign(segment=orders[by])
+    if customers is not None and by in customers.columns:
+        return orders.merge(customers[["customer_id", by]], on="customer_id", how="left").rename(
+            columns={by: "segment"})
+    valid = sorted(set(orders.columns) | set(customers.columns if customers is not None else []))
+    raise CourseError("profiles.bad_segment", by=by, valid="、".join(valid))
+
+
+def seasonal_demand(orders: pd.DataFrame, customers=None, by: str = "customer_type",
+                    years: int = 2) -> pd.DataFrame:
+    """How each segment's yearly (net) spend spreads over the four quarters.
+
+    Uses the last ``years`` complete calendar years; a quarter's ``share`` is the average, over
+    those years, of that quarter's part of the year — so a segment that grew still gets fair
+    shares — and ``seasonal_index`` = share × 4 (1 = an ordinary quarter, 1.2 = 20% busier).
+    """
+    data = _with_segment(orders, customers, by)
+    dates = pd.to_datetime(data["order_date"])
+    last_month = dates.groupby(dates.dt.year).max().dt.month
+    used = sorted(last_month[last_month == 12].index)[-years:]  # complete calendar years only
+    data = data.assign(year=dates.dt.year, quarter=dates.dt.quarter)
+    data = data[data["year"].isin(used)]
+    amounts = data.pivot_table(index=["segment", "year"], columns="quarter", values="amount",
+                               aggfunc="sum", fill_value=0.0).reindex(columns=[1, 2, 3, 4], fill_value=0.0)
+    shares = amounts.div(amounts.sum(axis=1), axis=0).groupby(level="segment").mean()
+    table = shares.stack().rename("share").reset_index()
+    table["seasonal_index"] = table["share"] * 4
+    table["years"] = f"{used[0]}–{used[-1]}" if len(used) > 1 else str(used[0])
+    return table.rename(columns={"segment": by})
+
+
+def demand_forecast(orders: pd.DataFrame, customers=None, by: str = "customer_type",
+                    growth=None, years: int = 2) -> pd.DataFrame:
+    """Next year's spend per segment and quarter = last full year × (1 + growth) × quarter share.
+
+    ``growth`` is one number for every segment (0.1 = +10%) or, when left out, each segment's own
+    change from the year before last to last year. A planning estimate, not a promise: it assumes
+    next year repeats the seasonal pattern of the years used.
+    """
+    data = _with_segment(orders, customers, by)
+    year = pd.to_datetime(data["order_date"]).dt.year
+    last = int(year.max())
+    totals = data.assign(year=year).groupby(["segment", "year"])["amount"].sum().unstack("year")
+    if growth is None:
+        rate = totals[last] / totals[last - 1] - 1
+    else:
+        rate = pd.Series(float(growth), index=totals.index)
+    season = seasonal_demand(orders, customers, by, years).rename(columns={by: "segment"})
+    out = season.merge(pd.DataFrame({"last_year": totals[last], "growth": rate}).reset_index(),
+                       on="segment")
+    out["forecast"] = out["last_year"] * (1 + out["growth"]) * out["share"]
+    return out[["segment", "quarter", "share", "seasonal_index", "growth", "forecast"]].rename(
+        columns={"segment": by})
 
 
 def _require(table, needed, what: str) -> None:

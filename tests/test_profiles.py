@@ -164,3 +164,59 @@ def test_errors_name_the_missing_columns():
         clean_customers(pd.DataFrame({"x": [1]}))
     with pytest.raises(CourseError):
         data_issues([1, 2])
+
+
+# ----------------------------------------------------------------------------------------------
+# Needs forecasting: seasonal demand by segment
+# ----------------------------------------------------------------------------------------------
+def _season_orders():
+    """Segment 甲 buys only in July; 乙 every quarter alike; 甲 doubles, 乙 grows by half."""
+    rows = []
+    for year, a_amount, b_amount in ((2023, 100.0, 40.0), (2024, 200.0, 60.0)):
+        rows.append(("A", f"{year}-07-15", a_amount, "甲"))
+        rows += [("B", f"{year}-{m:02d}-10", b_amount / 4, "乙") for m in (2, 5, 8, 12)]
+    rows.append(("B", "2025-01-05", 999.0, "乙"))  # an incomplete year is never used
+    return pd.DataFrame(rows, columns=["customer_id", "order_date", "amount", "segment_name"])
+
+
+def test_seasonal_demand_shares_follow_the_calendar():
+    from course.profiles import seasonal_demand
+
+    orders = _season_orders().drop(columns="segment_name")
+    customers = pd.DataFrame({"customer_id": ["A", "B"], "customer_type": ["甲", "乙"]})
+    table = seasonal_demand(orders, customers, by="customer_type").set_index(["customer_type", "quarter"])
+    assert table.loc[("甲", 3), "share"] == pytest.approx(1.0)
+    assert table.loc[("甲", 1), "share"] == 0
+    assert table.loc[("乙", 2), "seasonal_index"] == pytest.approx(1.0)
+    assert table.groupby(level=0)["share"].sum().tolist() == pytest.approx([1.0, 1.0])
+    assert set(table["years"]) == {"2023–2024"}
+
+
+def test_demand_forecast_grows_last_year_by_segment():
+    from course.profiles import demand_forecast
+
+    orders = _season_orders().rename(columns={"segment_name": "segment_col"})
+    orders = orders[orders["order_date"] < "2025-01-01"]
+    own = demand_forecast(orders, by="segment_col").set_index(["segment_col", "quarter"])
+    assert own.loc[("甲", 3), "growth"] == pytest.approx(1.0)
+    assert own.loc[("甲", 3), "forecast"] == pytest.approx(400.0)
+    assert own.loc[("乙", 1), "forecast"] == pytest.approx(60 * 1.5 / 4)
+    flat = demand_forecast(orders, by="segment_col", growth=0.1).set_index(["segment_col", "quarter"])
+    assert flat.loc[("甲", 3), "forecast"] == pytest.approx(220.0)
+
+
+def test_demand_forecast_on_the_company_data(data):
+    from course.profiles import demand_forecast, seasonal_demand
+
+    season = seasonal_demand(data["orders"], data["customers"], by="customer_type")
+    assert season.groupby("customer_type")["seasonal_index"].mean().tolist() == pytest.approx([1.0, 1.0])
+    forecast = demand_forecast(data["orders"], data["customers"], by="category", growth=0)
+    last = data["orders"][pd.to_datetime(data["orders"]["order_date"]).dt.year == 2024]
+    assert forecast["forecast"].sum() == pytest.approx(last["amount"].sum())
+
+
+def test_unknown_segment_column_names_the_choices(data):
+    from course.profiles import seasonal_demand
+
+    with pytest.raises(CourseError, match="tier"):
+        seasonal_demand(data["orders"], data["customers"], by="no_such_column")
