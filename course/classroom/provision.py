@@ -1,0 +1,68 @@
+"""A trainee's home, filled on first login from the trainee bundle (the same files
+``python -m course release`` zips and audits): lessons without trainer notes, the exercises with a
+「交作业」 cell added, the datasets. Never solutions/, answer keys or hidden checks."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from functools import lru_cache
+from pathlib import Path
+
+from course.core.i18n import t
+
+FOLDERS = ("notebooks/", "exercises/", "datasets/")
+MARKER = ".course-provisioned"
+
+
+def submit_cells() -> list[dict]:
+    return [
+        {"cell_type": "markdown", "metadata": {"tags": ["classroom-submit"]}, "source": t("classroom.submit_cell_md")},
+        {"cell_type": "code", "metadata": {"tags": ["classroom-submit"]}, "execution_count": None,
+         "outputs": [], "source": "from course import submit\nsubmit()"},
+    ]
+
+
+def with_submit_cell(raw: bytes) -> bytes:
+    nb = json.loads(raw.decode("utf-8"))
+    nb["cells"] += submit_cells()
+    return (json.dumps(nb, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+@lru_cache(maxsize=1)
+def bundle_files() -> tuple[tuple[str, bytes], ...]:
+    """The files of a trainee's home, computed once per hub process."""
+    from course.trainer.release import contents, notebook_problems
+
+    files = []
+    for name, data in contents():
+        if name.endswith("学员须知.md") or name.startswith(FOLDERS):
+            if name.startswith("exercises/") and name.endswith(".ipynb"):
+                data = with_submit_cell(data)
+            if name.endswith(".ipynb") and notebook_problems(name, data):  # the same audit as release
+                raise RuntimeError(f"bundle audit failed for {name}")
+            files.append((name, data))
+    return tuple(files)
+
+
+def provision(home: Path, uid: int, gid: int) -> bool:
+    """Fill ``home`` once (a marker file remembers it); the trainee owns everything in it."""
+    home = Path(home)
+    home.mkdir(parents=True, exist_ok=True)
+    if (home / MARKER).exists():
+        return False
+    for name, data in bundle_files():
+        target = home / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    (home / ".tmp").mkdir(exist_ok=True)
+    (home / MARKER).write_text("1\n", encoding="utf-8")
+    for root, dirs, files in os.walk(home):
+        for entry in [root, *(os.path.join(root, f) for f in files)]:
+            os.chown(entry, uid, gid)
+    home.chmod(0o700)
+    return True
+
+
+def remove_home(home: Path) -> None:
+    shutil.rmtree(home, ignore_errors=True)
