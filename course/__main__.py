@@ -19,6 +19,7 @@ COMMANDS = {
     "release": ("course.trainer.release", "cli.release"),
     "forms": ("course.trainer.forms", "cli.forms"),
     "app": ("course.trainer.app", "cli.app"),
+    "classroom": ("course.classroom.cli", "classroom.cli"),
 }
 
 
