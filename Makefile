@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 LAB_ARGS ?=
+# JupyterLab in Chinese, no news pop-up: project-level defaults (never the user's home)
+LAB_SETTINGS := $(CURDIR)/course/trainer/lab_settings
 
 .PHONY: install lab test data assign doctor bench clean-venv
 
@@ -19,7 +21,8 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 lab: install
-	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00-start.ipynb $(LAB_ARGS)
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00-start.ipynb \
+	  --LabApp.app_settings_dir="$(LAB_SETTINGS)" $(LAB_ARGS)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -66,4 +69,4 @@ forms: install
 	$(PY) -m course forms --out build/forms
 
 app: install
-	$(PY) -m course app $(M)
+	$(PY) -m course app $(M) $(ARGS)

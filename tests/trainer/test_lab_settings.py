@@ -1,0 +1,50 @@
+"""`make lab` opens JupyterLab in Chinese with the news pop-up off, from project-level settings
+(course/trainer/lab_settings), never from the user's home."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+from conftest import REPO
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _json(url: str):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_make_lab_is_chinese_and_asks_no_news_question(tmp_path):
+    port, token = _free_port(), "course-test-token"
+    args = f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.token={token}"
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "user-settings")}  # an empty "home"
+    server = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"], cwd=REPO, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/lab/api"
+    try:
+        for _ in range(180):
+            try:
+                language = _json(f"{base}/settings/@jupyterlab/translation-extension:plugin?token={token}")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.5)
+        else:
+            raise AssertionError("JupyterLab did not start")
+        assert language["schema"]["properties"]["locale"]["default"] == "zh_CN"
+        news = _json(f"{base}/settings/@jupyterlab/apputils-extension:notification?token={token}")
+        assert news["schema"]["properties"]["fetchNews"]["default"] == "false"
+        packs = _json(f"{base}/translations?token={token}")["data"]
+        assert "zh_CN" in packs, "the zh-CN language pack (jupyterlab-language-pack-zh-CN) is installed"
+        assert not (tmp_path / "user-settings").exists() or not any((tmp_path / "user-settings").rglob("*.json*"))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
