@@ -10,7 +10,9 @@ import asyncio
 import inspect
 import json
 import os
+import re
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,10 +26,9 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
-from course.exercises.answers import to_plain
-from course.exercises.grading.sandbox_kernel import kill_descendants, reap
+from course import sandbox as confinement
+from course.exercises.grading.export import export_source, validate_answers
 from course.core.i18n import t
-from course.core.privacy import scrub_text
 
 EXPORT_MIME = "application/vnd.course.exercises.answers+json"
 KERNEL_NAME = "course-sandbox"
@@ -56,37 +57,44 @@ class CellProblem:
 class RunResult:
     answers: dict[str, dict] = field(default_factory=dict)
     problems: list[CellProblem] = field(default_factory=list)
-    fatal: str | None = None  # "kernel_died" | "notebook_timeout" | "export_failed" | "start_failed"
+    # "kernel_died" | "notebook_timeout" | "export_failed" | "start_failed" | "protocol_error"
+    fatal: str | None = None
     output_truncated: bool = False
     seconds: float = 0.0
 
 
+KERNEL_ARGV = [sys.executable, "-m", "course.exercises.grading.sandbox_kernel", "-f", "{connection_file}"]
+MESSAGE_CAP = 64 * 1024 * 1024  # no single kernel message may be larger (zmq drops the sender)
+_LINE = re.compile(r"line (\d+)")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,79}")
+
+
+def write_kernel_spec(folder: Path, argv: list[str]) -> str:
+    """A kernelspec folder whose kernel is ``argv``; interrupts travel as messages, because a
+    signal would hit bubblewrap rather than the kernel inside it."""
+    spec = folder / KERNEL_NAME
+    spec.mkdir(parents=True, exist_ok=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": argv, "display_name": "course sandbox", "language": "python",
+        "interrupt_mode": "message"}), encoding="utf-8")
+    return str(folder)
+
+
 @lru_cache(maxsize=1)
 def kernel_spec_dir() -> str:
-    """A kernelspec whose argv starts our limited kernel with this interpreter."""
-    root = Path(tempfile.mkdtemp(prefix="course-kernels-"))
-    spec = root / KERNEL_NAME
-    spec.mkdir()
-    argv = [sys.executable, "-m", "course.exercises.grading.sandbox_kernel", "-f", "{connection_file}"]
-    (spec / "kernel.json").write_text(
-        json.dumps({"argv": argv, "display_name": "course sandbox", "language": "python"}), encoding="utf-8")
-    return str(root)
-
-
-@lru_cache(maxsize=1)
-def _to_plain_source() -> str:
-    return inspect.getsource(to_plain)
+    """The kernelspec of an unconfined kernel (``--no-sandbox``)."""
+    return write_kernel_spec(Path(tempfile.mkdtemp(prefix="course-kernels-")), KERNEL_ARGV)
 
 
 def export_code(question_ids: list[str], nonce: str) -> str:
     return "\n".join([
         "def __course_export__():",
-        "    import json as _json",
         "    from IPython.display import display as _display",
-        *("    " + line for line in _to_plain_source().splitlines()),
+        *("    " + line for line in export_source().splitlines()),
         "    _ns = globals()",
         f"    _ids = {question_ids!r}",
-        "    _answers = {q: (to_plain(_ns[q]) if q in _ns else {'type': 'missing'}) for q in _ids}",
+        "    _answers = {q: (export_value(_ns[q]) if q in _ns else {'type': 'missing'}) for q in _ids}",
         f"    _display({{{EXPORT_MIME!r}: {{'nonce': {nonce!r}, 'answers': _answers}}}}, raw=True)",
         "__course_export__()",
         "del __course_export__",
@@ -110,23 +118,25 @@ class LimitedClient(NotebookClient):
         self.on_cell_error = self._record_error
 
     def _record_error(self, cell, cell_index, execute_reply):
-        pid = getattr(self.km.provisioner, "pid", None) if self.km is not None else None
-        if pid:
-            kill_descendants(pid)  # a failed cell's stray processes must not starve the next cells
-        content = execute_reply["content"]
+        launcher = getattr(self.km.provisioner, "pid", None) if self.km is not None else None
+        kernel = confinement.confined_pid(launcher) if launcher else None
+        if kernel:
+            confinement.kill_descendants(kernel)  # a failed cell's strays must not starve the next
+        content = execute_reply.get("content") or {}
         if content.get("ename") == TIMEOUT_NAME:
             self.problems.append(CellProblem(cell_index, "timeout", str(self.limits.cell_seconds)))
         elif content.get("ename") == "SystemExit":
             self.problems.append(CellProblem(cell_index, "error", t("grading.system_exit")))
         else:
-            # an error can quote the data it choked on: personal numbers never reach the gradebook
-            detail = scrub_text(f"{content.get('ename', '')}: {content.get('evalue', '')}"[:300])
-            self.problems.append(CellProblem(cell_index, "error", detail))
+            self.problems.append(CellProblem(cell_index, "error", error_detail(content)))
 
-    def output(self, outs, msg, display_id, cell_index):
-        content = msg.get("content", {})
-        size = len(content.get("text", "")) + sum(len(str(v)) for v in content.get("data", {}).values())
-        self.output_bytes += size
+    def process_message(self, msg, cell, cell_index):
+        """Every message counts against the output cap, whole (metadata, display updates, comms,
+        tracebacks); over the cap it is dropped and the cell interrupted. Only the end-of-cell
+        status always gets through."""
+        if msg.get("msg_type") == "status":
+            return super().process_message(msg, cell, cell_index)
+        self.output_bytes += message_size(msg)
         if self.output_bytes > self.limits.output_bytes:
             if not self.output_truncated:  # stop the flood: a cell that prints this much is a bug
                 self.output_truncated = True
@@ -134,12 +144,41 @@ class LimitedClient(NotebookClient):
                                                                          mb=self.limits.output_bytes // 1_000_000)))
                 asyncio.ensure_future(self.km.interrupt_kernel())
             return None  # dropped: a flood must not fill the grader's memory
-        return super().output(outs, msg, display_id, cell_index)
+        if str(msg.get("msg_type", "")).startswith("comm"):
+            return None  # widget traffic is never graded: nothing of it is kept
+        return super().process_message(msg, cell, cell_index)
 
 
-def kernel_env(limits: Limits) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({
+def message_size(msg: dict) -> int:
+    """Bytes a message costs, counted whole: content, metadata and binary buffers."""
+    size = sum(len(b) for b in msg.get("buffers") or [])
+    for part in ("content", "metadata"):
+        try:
+            size += len(json.dumps(msg.get(part), default=str, ensure_ascii=False))
+        except (TypeError, ValueError, RecursionError):
+            size += 10 ** 9  # cannot even be measured: treat as a flood
+    return size
+
+
+def error_detail(content: dict) -> str:
+    """What a trainee is told about a failed cell: the exception's type and line only. The message
+    itself is the trainee's (or a file's) text and never reaches a gradebook or a feedback page."""
+    name = str(content.get("ename", ""))
+    name = name if _IDENTIFIER.fullmatch(name) else "Exception"
+    line = None
+    traceback = content.get("traceback")
+    if isinstance(traceback, list):
+        for entry in traceback:
+            plain = _ANSI.sub("", entry[:400]) if isinstance(entry, str) else ""
+            if plain.lstrip().startswith("Cell In["):
+                found = _LINE.search(plain[:200])
+                line = int(found.group(1)) if found else line
+    return t("grading.error_at_line", name=name, line=line) if line else name
+
+
+def kernel_env(limits: Limits, confined: bool = False) -> dict[str, str]:
+    """The kernel's environment: an allow-list when confined, else the grader's own plus limits."""
+    limits_env = {
         "COURSE_KERNEL_MEMORY_MB": str(limits.memory_mb),
         "COURSE_KERNEL_FILE_MB": str(limits.file_mb),
         "COURSE_KERNEL_TASKS": str(limits.tasks),
@@ -148,18 +187,22 @@ def kernel_env(limits: Limits) -> dict[str, str]:
         # one thread per kernel: parallel workers share two cores
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-    })
-    return env
+    }
+    return confinement.allowed_env(limits_env) if confined else {**os.environ, **limits_env}
 
 
 def parse_export(outputs: list, nonce: str, question_ids: list[str]) -> dict[str, dict] | None:
     """The answers from the export cell's outputs, or None if absent, forged or malformed."""
-    payloads = [o.get("data", {}).get(EXPORT_MIME) for o in outputs if o.get("output_type") == "display_data"]
+    payloads = [o.get("data", {}).get(EXPORT_MIME) for o in outputs
+                if isinstance(o, dict) and o.get("output_type") == "display_data" and isinstance(o.get("data"), dict)]
     genuine = [p for p in payloads if isinstance(p, dict) and p.get("nonce") == nonce]
-    if len(genuine) != 1 or not isinstance(genuine[0].get("answers"), dict):
+    if len(genuine) != 1:
         return None
-    answers = genuine[0]["answers"]
-    return {q: answers[q] if isinstance(answers.get(q), dict) else {"type": "missing"} for q in question_ids}
+    try:  # back to plain dicts and lists (nbformat wraps outputs in its own dict class)
+        answers = json.loads(json.dumps(genuine[0].get("answers")))
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return validate_answers(answers, question_ids)
 
 
 def strip_outputs(nb) -> None:
@@ -168,7 +211,8 @@ def strip_outputs(nb) -> None:
             cell["outputs"], cell["execution_count"] = [], None
 
 
-async def run_notebook(nb, question_ids: list[str], limits: Limits = Limits()) -> RunResult:
+async def run_notebook(nb, question_ids: list[str], limits: Limits = Limits(),
+                       sandbox: confinement.Sandbox | None = None) -> RunResult:
     """Execute ``nb`` (a NotebookNode, modified in place) and export the answers.
 
     When a cell kills its kernel (os._exit, a signal, memory), the run starts again in a fresh
@@ -179,7 +223,7 @@ async def run_notebook(nb, question_ids: list[str], limits: Limits = Limits()) -
     killers: list[CellProblem] = []
     for _ in range(MAX_KERNEL_DEATHS + 1):
         strip_outputs(nb)
-        result, dead_cell = await _attempt(nb, question_ids, limits, {p.index for p in killers})
+        result, dead_cell = await _attempt(nb, question_ids, limits, {p.index for p in killers}, sandbox)
         if result.fatal != "kernel_died" or dead_cell is None or dead_cell >= len(nb.cells):
             break
         killers.append(CellProblem(dead_cell, "error", t("grading.kernel_died_in_cell")))
@@ -188,42 +232,86 @@ async def run_notebook(nb, question_ids: list[str], limits: Limits = Limits()) -
     return result
 
 
-async def _attempt(nb, question_ids: list[str], limits: Limits, skip: set[int]) -> tuple[RunResult, int | None]:
+class _Kernel:
+    """Where one attempt's kernel lives: its kernelspec, connection folder and cgroup."""
+
+    def __init__(self, limits: Limits, sandbox: confinement.Sandbox | None):
+        self.sandbox = sandbox
+        self.folder = Path(tempfile.mkdtemp(prefix="course-grade-"))
+        self.uid = sandbox.next_uid() if sandbox else None
+        self.cgroup = None
+        if sandbox is None:
+            self.spec_dir = kernel_spec_dir()
+            self.env, self.cwd = kernel_env(limits), str(self.folder)
+            return
+        # the connection file and the IPC sockets: the only grader folder the kernel sees
+        self.conn = self.folder / "conn"
+        self.conn.mkdir(mode=0o700)
+        if self.uid is not None:
+            os.chown(self.conn, self.uid, self.uid)
+        self.cgroup = confinement.make_cgroup(f"course-kernel-{self.folder.name}", limits.tasks + 16)
+        argv = confinement.join_cgroup_prefix(self.cgroup) + sandbox.wrap(
+            KERNEL_ARGV, private=[self.conn], env=kernel_env(limits, confined=True), uid=self.uid)
+        self.spec_dir = write_kernel_spec(self.folder / "spec", argv)
+        self.env, self.cwd = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}, str(self.folder)
+
+    def manager(self) -> AsyncKernelManager:
+        km = AsyncKernelManager(kernel_name=KERNEL_NAME,
+                                kernel_spec_manager=KernelSpecManager(kernel_dirs=[self.spec_dir]))
+        if self.sandbox is not None:  # no network inside: the kernel listens on file sockets
+            km.transport, km.ip = "ipc", str(self.conn / "k")
+            km.connection_file = str(self.conn / "kernel.json")
+            km.write_connection_file()
+            if self.uid is not None:
+                os.chown(km.connection_file, self.uid, self.uid)
+        return km
+
+    def cleanup(self) -> None:
+        confinement.remove_cgroup(self.cgroup)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+async def _attempt(nb, question_ids: list[str], limits: Limits, skip: set[int],
+                   sandbox: confinement.Sandbox | None) -> tuple[RunResult, int | None]:
     result = RunResult()
     cell_count = len(nb.cells)
     nonce = secrets.token_hex(16)
-    with tempfile.TemporaryDirectory(prefix="course-grade-", ignore_cleanup_errors=True) as workdir:
-        km = AsyncKernelManager(kernel_name=KERNEL_NAME,
-                                kernel_spec_manager=KernelSpecManager(kernel_dirs=[kernel_spec_dir()]))
-        client = LimitedClient(nb, limits, km=km, resources={"metadata": {"path": workdir}})
-        try:
-            # started by hand rather than with setup_kernel(), whose SIGINT handler would turn a
-            # trainer's Ctrl-C into a "dead kernel" grade instead of stopping the batch
-            await client.async_start_new_kernel(env=kernel_env(limits), cwd=workdir,
-                                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            await client.async_start_new_kernel_client()
-            await asyncio.wait_for(_run_cells(client, skip), timeout=limits.notebook_seconds)
-            client.output_bytes = -10 * limits.output_bytes  # the export itself is never capped
-            export = nbformat.v4.new_code_cell(export_code(question_ids, nonce))
-            nb.cells.append(export)
-            client.current_index = cell_count
-            await client.async_execute_cell(export, cell_count, store_history=False)
-            answers = parse_export(export.outputs, nonce, question_ids)
-            if answers is None or any(p.index == cell_count for p in client.problems):
-                result.fatal = "export_failed"
-            else:
-                result.answers = answers
-        except asyncio.TimeoutError:
-            result.fatal = "notebook_timeout"
-        except DeadKernelError:
-            result.fatal = "kernel_died"
-        except RuntimeError as error:  # nbclient reports a kernel that never started this way
-            result.fatal = "kernel_died" if "died" in str(error).lower() else "start_failed"
-        finally:
-            del nb.cells[cell_count:]
-            result.problems = [p for p in client.problems if p.index < cell_count]
-            result.output_truncated = client.output_truncated
-            await _ensure_stopped(client, km)
+    kernel = _Kernel(limits, sandbox)
+    km = kernel.manager()
+    client = LimitedClient(nb, limits, km=km, resources={"metadata": {"path": kernel.cwd}})
+    try:
+        # started by hand rather than with setup_kernel(), whose SIGINT handler would turn a
+        # trainer's Ctrl-C into a "dead kernel" grade instead of stopping the batch
+        await client.async_start_new_kernel(env=kernel.env, cwd=kernel.cwd,
+                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        await client.async_start_new_kernel_client()
+        await asyncio.wait_for(_run_cells(client, skip), timeout=limits.notebook_seconds)
+        client.output_bytes = -10 * limits.output_bytes  # the export itself is never capped
+        export = nbformat.v4.new_code_cell(export_code(question_ids, nonce))
+        nb.cells.append(export)
+        client.current_index = cell_count
+        await client.async_execute_cell(export, cell_count, store_history=False)
+        answers = parse_export(export.outputs, nonce, question_ids)
+        if answers is None or any(p.index == cell_count for p in client.problems):
+            result.fatal = "export_failed"
+        else:
+            result.answers = answers
+    except asyncio.TimeoutError:
+        result.fatal = "notebook_timeout"
+    except DeadKernelError:
+        result.fatal = "kernel_died"
+    except RuntimeError as error:  # nbclient reports a kernel that never started this way
+        result.fatal = "kernel_died" if "died" in str(error).lower() else "start_failed"
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        raise
+    except Exception:  # a message that does not decode, a malformed reply: this submission's error
+        result.fatal = "protocol_error"
+    finally:
+        del nb.cells[cell_count:]
+        result.problems = [p for p in client.problems if p.index < cell_count]
+        result.output_truncated = client.output_truncated
+        await _ensure_stopped(client, km)
+        kernel.cleanup()
     return result, client.current_index
 
 
@@ -246,4 +334,6 @@ async def _ensure_stopped(client: LimitedClient, km: AsyncKernelManager) -> None
     except Exception:  # already gone: nothing left to clean
         pass
     if pid:
-        reap(pid)  # children that left the process group die with the cgroup
+        from course.exercises.grading.sandbox_kernel import reap
+
+        reap(pid)  # an unconfined root kernel's own cgroup: whatever left its process group dies

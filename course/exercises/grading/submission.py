@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,18 +63,56 @@ def read_submission(path: Path, trainee: str) -> Submission:
     return Submission(trainee, path, digest, notebook, None)
 
 
-def collect(paths: list[Path]) -> list[tuple[str, Path]]:
-    """(trainee id, file) for every notebook named or found in the given folders."""
+# characters that cannot be in a trainee id: path separators, Windows-forbidden ones, controls
+_FORBIDDEN = set('/\\:*?"<>|')
+
+
+def trainee_id(stem: str) -> str:
+    """A trainee id from a file name in any bytes: UTF-8, else GBK/GB18030 (a Windows zip of
+    张三.ipynb unpacks to those bytes), never failing; NFC, no controls, no path characters."""
+    raw = os.fsencode(stem)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        text = raw.decode("utf-8", "replace")
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if ch not in _FORBIDDEN and unicodedata.category(ch)[0] != "C")
+    text = text.strip().lstrip(".")[:80].strip()
+    return text or "unnamed-" + hashlib.sha256(raw).hexdigest()[:8]
+
+
+def _files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for given in paths:
         if given.is_dir():
             files += sorted(p for p in given.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
         else:
             files.append(given)
-    seen: dict[str, int] = {}
-    out = []
-    for file in files:
-        trainee = file.stem
-        seen[trainee] = seen.get(trainee, 0) + 1
-        out.append((trainee if seen[trainee] == 1 else f"{trainee}-{seen[trainee]}", file))
-    return out
+    return list(dict.fromkeys(files))  # the same file named twice is one submission
+
+
+def claims(paths: list[Path]) -> tuple[list[tuple[str, Path]], dict[str, list[Path]]]:
+    """(trainee id, file) for every notebook named or found in the given folders, and the ids that
+    several files claim (id -> files): those are refused, never renamed onto someone else's id."""
+    claimed: dict[str, list[Path]] = {}
+    for file in _files(paths):
+        claimed.setdefault(trainee_id(file.stem), []).append(file)
+    unique = [(trainee, found[0]) for trainee, found in claimed.items() if len(found) == 1]
+    clashes = {trainee: found for trainee, found in claimed.items() if len(found) > 1}
+    return unique, clashes
+
+
+def collect(paths: list[Path]) -> list[tuple[str, Path]]:
+    """(trainee id, first file) per trainee id, clashing ids included once (they are refused)."""
+    unique, clashes = claims(paths)
+    return unique + [(trainee, files[0]) for trainee, files in clashes.items()]
+
+
+def clash(trainee: str, files: list[Path]) -> Submission:
+    """One refused submission standing for every file that claims ``trainee``."""
+    names = "、".join(os.fsdecode(f.name).encode("utf-8", "replace").decode("utf-8") for f in files)
+    return Submission(trainee, files[0], "", None, t("grading.id_clash", id=trainee, files=names))

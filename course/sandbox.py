@@ -1,0 +1,325 @@
+"""The one place that confines untrusted code (grading kernels; the classroom reuses it).
+
+Linux only, through bubblewrap (Debian package ``bubblewrap``). The confined process sees:
+- read-only: the Python environment (venv + base interpreter), ``/usr`` and the loader's folders, the
+  few ``/etc`` files Python needs, the ``course`` package and the datasets;
+- writable and private: a tmpfs home (with IPYTHONDIR, MPLCONFIGDIR, the working folder) and ``/tmp``,
+  plus the folder holding its kernel connection file and IPC sockets;
+- nothing else: no ``solutions/``, answer keys, exercises, submissions, output folder, trainer home;
+- no network, loopback included (``--unshare-all``: the kernel talks through file sockets), its own
+  pid namespace (nothing outlives the run, no signal reaches the grader), ``--die-with-parent``,
+  an environment built from an allow-list (``--clearenv``).
+As root, the process first drops to an unprivileged uid (``setpriv``), because bwrap's ``--uid``
+alone still opens files as root. Each kernel gets its own uid, so ``RLIMIT_NPROC`` counts only it.
+
+This module imports nothing Unix-only at import time: on Windows/macOS ``find_sandbox()`` just says
+no, and the callers refuse to run untrusted code unless told ``--no-sandbox``.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from course.core.paths import REPO_ROOT, datasets_dir
+
+HOME = "/home/trainee"
+WORKDIR = f"{HOME}/work"
+# uids no real account uses: one per confined process, so process limits count only that process
+UID_BASE = int(os.environ.get("COURSE_SANDBOX_UID_BASE", "1990000000"))
+_uids = itertools.count()
+TMPFS_BYTES = 256 * 1024 * 1024  # home and /tmp each; tmpfs lives in memory
+ETC_FILES = ("ld.so.cache", "ld.so.conf", "localtime", "nsswitch.conf", "mime.types")
+ETC_DIRS = ("ld.so.conf.d", "fonts", "alternatives", "ssl")
+LOADER_DIRS = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    bwrap: str
+    setpriv: str | None  # set when the grader is root: drop to an unprivileged uid before bwrap
+
+    def next_uid(self) -> int | None:
+        return UID_BASE + next(_uids) % 1_000_000 if self.setpriv else None
+
+    def wrap(self, argv: list[str], *, private: list[Path], env: dict[str, str],
+             uid: int | None = None, readonly: list[Path] = ()) -> list[str]:
+        """``argv`` run confined; ``private`` folders are bound writable at the same path.
+
+        As root, bwrap builds the namespaces as root (so it can bind the interpreter wherever it
+        lives) and the command inside drops to ``uid`` with no capabilities before anything of the
+        trainee's runs. Otherwise bwrap makes a user namespace as the current, unprivileged user.
+        """
+        command = [self.bwrap, "--die-with-parent", "--new-session", "--hostname", "sandbox"]
+        if self.setpriv:
+            command += ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
+                        "--unshare-cgroup-try"]
+        else:
+            command += ["--unshare-all", "--disable-userns"]
+        command += ["--proc", "/proc", "--dev", "/dev",
+                    "--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp",
+                    "--perms", "0777", "--size", str(TMPFS_BYTES), "--tmpfs", HOME]
+        for path in _loader_links():
+            command += ["--symlink", os.readlink(path), path]
+        binds = [("--ro-bind", p) for p in [*read_only_paths(), *readonly]]
+        binds += [("--bind", Path(p)) for p in private]
+        made: set[Path] = {Path("/"), Path("/tmp"), Path(HOME)}
+        for _, path in binds:  # parents readable by the dropped uid (bwrap would copy the umask)
+            for parent in reversed(path.parents):
+                if parent not in made:
+                    made.add(parent)
+                    command += ["--perms", "0755", "--dir", str(parent)]
+        for option, path in binds:
+            source = readable_copy(path) if self.setpriv and path in _small_trees() else path
+            command += [option, str(source), str(path)]
+        command += ["--perms", "0777", "--dir", WORKDIR, "--chdir", WORKDIR, "--clearenv"]
+        for key, value in sorted(env.items()):
+            command += ["--setenv", key, value]
+        drop = []
+        if self.setpriv:
+            drop = [self.setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+                    "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
+        return [*command, "--", *drop, *argv]
+
+
+def allowed_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The whole environment a confined process gets: nothing inherited from the trainer."""
+    env = {
+        "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": HOME, "USER": "trainee", "LOGNAME": "trainee",
+        "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TMPDIR": "/tmp",
+        "IPYTHONDIR": f"{HOME}/.ipython", "MPLCONFIGDIR": f"{HOME}/.config/matplotlib",
+        "JUPYTER_CONFIG_DIR": f"{HOME}/.jupyter", "JUPYTER_DATA_DIR": f"{HOME}/.local/share/jupyter",
+        "JUPYTER_RUNTIME_DIR": f"{HOME}/.local/share/jupyter/runtime",
+        "PYTHONNOUSERSITE": "1", "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    for key in ("COURSE_LANG", "COURSE_DATA_DIR", "COURSE_STRICT_MESSAGES", "TZ"):
+        if os.environ.get(key):
+            env[key] = os.environ[key]
+    env.update(extra or {})
+    return env
+
+
+def _small_trees() -> set[Path]:
+    return {REPO_ROOT / "course", datasets_dir()}
+
+
+def _tree_state(root: Path) -> tuple:
+    state = []
+    for folder, _, files in os.walk(root):
+        for name in [".", *files]:
+            info = os.stat(os.path.join(folder, name))
+            state.append((folder, name, info.st_mtime_ns, info.st_size, info.st_mode))
+    return tuple(state)
+
+
+def _world_readable(state: tuple) -> bool:
+    import stat
+
+    return all(mode & (0o005 if stat.S_ISDIR(mode) else 0o004) == (0o005 if stat.S_ISDIR(mode) else 0o004)
+               for *_, mode in state)
+
+
+def readable_copy(root: Path) -> Path:
+    """``root`` itself when the dropped uid can read all of it, else a world-readable copy (made
+    once per change): a folder written 0700 by some tool must not break every kernel."""
+    state = _tree_state(root)
+    return root if _world_readable(state) else _copy_of(root, state)
+
+
+@lru_cache(maxsize=8)
+def _copy_of(root: Path, state: tuple) -> Path:
+    import atexit
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="course-sandbox-view-"))
+    os.chmod(base, 0o755)
+    copy = base / root.name
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    for folder, dirs, files in os.walk(copy):
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
+    atexit.register(shutil.rmtree, base, True)
+    return copy
+
+
+def _loader_links() -> list[str]:
+    return [p for p in LOADER_DIRS if os.path.islink(p)]
+
+
+def read_only_paths() -> list[Path]:
+    """What a confined Python needs to see, read-only, and nothing more."""
+    wanted = [Path("/usr")]
+    wanted += [Path(p) for p in LOADER_DIRS if os.path.isdir(p) and not os.path.islink(p)]
+    wanted += [Path("/etc") / name for name in ETC_FILES + ETC_DIRS]
+    for prefix in {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}:
+        wanted.append(Path(prefix))
+    wanted.append(Path(os.path.realpath(sys.executable)).parent.parent)
+    wanted += [REPO_ROOT / "course", datasets_dir()]
+    unique: list[Path] = []
+    for path in wanted:
+        if path.exists() and not any(path.is_relative_to(u) for u in unique):
+            unique = [u for u in unique if not u.is_relative_to(path)] + [path]
+    return sorted(unique, key=lambda p: len(p.parts))  # parents before children
+
+
+def _probe(sandbox: Sandbox) -> bool:
+    """Does a confined process really start here (user namespaces allowed, bwrap working)?"""
+    command = sandbox.wrap([sys.executable, "-c", "pass"], private=[], env=allowed_env(),
+                           uid=sandbox.next_uid())
+    try:
+        return subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, timeout=30).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+@lru_cache(maxsize=1)
+def find_sandbox() -> Sandbox | None:
+    """The sandbox this machine offers, or None (then see ``missing_reason``)."""
+    if not sys.platform.startswith("linux") or os.environ.get("COURSE_SANDBOX_DISABLE"):
+        return None
+    bwrap = shutil.which("bwrap")
+    if not bwrap:
+        return None
+    setpriv = None
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if not setpriv:
+            return None
+    sandbox = Sandbox(bwrap, setpriv)
+    return sandbox if _probe(sandbox) else None
+
+
+def missing_reason() -> str:
+    """Why no sandbox, and how to get one, in the trainer's language."""
+    from course.core.i18n import t
+
+    if not sys.platform.startswith("linux"):
+        return t("grading.sandbox_not_linux", platform=sys.platform)
+    if not shutil.which("bwrap"):
+        return t("grading.sandbox_no_bwrap")
+    if os.geteuid() == 0 and not shutil.which("setpriv"):
+        return t("grading.sandbox_no_setpriv")
+    return t("grading.sandbox_no_userns")
+
+
+def describe() -> dict:
+    """What ``course doctor`` reports."""
+    sandbox = find_sandbox()
+    return {"available": sandbox is not None, "bwrap": sandbox.bwrap if sandbox else None,
+            "drops_uid": bool(sandbox and sandbox.setpriv),
+            "reason": None if sandbox else missing_reason()}
+
+
+# ---------- processes: what is left of a confined run must die with it ----------
+
+def _children() -> dict[int, list[int]]:
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    return parents
+
+
+def descendants(pid: int) -> list[int]:
+    parents, found, queue = _children(), [], []
+    queue = list(parents.get(pid, []))
+    while queue:
+        child = queue.pop()
+        found.append(child)
+        queue += parents.get(child, [])
+    return found
+
+
+def confined_pid(launcher: int) -> int | None:
+    """The first process at or under ``launcher`` that is not bubblewrap itself: the kernel."""
+    parents, queue = _children(), [launcher]
+    while queue:
+        pid = queue.pop(0)
+        try:
+            exe = os.readlink(f"/proc/{pid}/exe")
+        except OSError:
+            continue
+        if os.path.basename(exe) != "bwrap":
+            return pid
+        queue += sorted(parents.get(pid, []))
+    return None
+
+
+def kill_descendants(pid: int) -> int:
+    """Kill every process started under ``pid`` (a fork loop's children), sparing ``pid`` itself."""
+    doomed = descendants(pid)
+    for child in doomed:
+        try:
+            os.kill(child, 9)
+        except ProcessLookupError:
+            pass
+    return len(doomed)
+
+
+# ---------- cgroups: a process cap the confined process cannot leave ----------
+
+def cgroup_root() -> Path | None:
+    v1 = Path("/sys/fs/cgroup/pids")
+    if (v1 / "cgroup.procs").exists() and os.access(v1, os.W_OK):
+        return v1
+    controllers = Path("/sys/fs/cgroup/cgroup.controllers")
+    if controllers.exists() and "pids" in controllers.read_text().split() and os.access(controllers.parent, os.W_OK):
+        return controllers.parent
+    return None
+
+
+def make_cgroup(name: str, pids_max: int) -> Path | None:
+    """A pids cgroup made by the grader; the confined process joins it before it is confined, and
+    cannot leave: it has no cgroupfs in its view and no rights to write one."""
+    root = cgroup_root()
+    if root is None:
+        return None
+    group = root / name
+    try:
+        group.mkdir(exist_ok=True)
+        (group / "pids.max").write_text(str(pids_max))
+    except OSError:
+        return None
+    return group
+
+
+def join_cgroup_prefix(group: Path | None) -> list[str]:
+    """argv prefix: move this process into ``group``, then exec the rest (sh: no Python start-up)."""
+    if group is None:
+        return []
+    return ["/bin/sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', str(group)]
+
+
+def remove_cgroup(group: Path | None) -> None:
+    """Kill whatever is left in the cgroup, then remove it."""
+    if group is None or not group.exists():
+        return
+    for _ in range(100):
+        try:
+            left = [int(p) for p in (group / "cgroup.procs").read_text().split()]
+        except OSError:
+            left = []
+        if not left:
+            break
+        for task in left:
+            try:
+                os.kill(task, 9)
+            except ProcessLookupError:
+                pass
+        time.sleep(0.02)
+    try:
+        group.rmdir()
+    except OSError:
+        pass
