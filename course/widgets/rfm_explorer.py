@@ -146,7 +146,7 @@ def _table_html(summary: pd.DataFrame) -> str:
             f'<td style="{cell}text-align:right">{rec.customers:,}</td>'
             f'<td style="{cell}text-align:right">{_pct(rec.customer_share)}</td>'
             f'<td style="{cell}text-align:right">{_pct(rec.revenue_share)}</td>'
-            f'<td style="{cell}">{html.escape(rec.action)}</td>'
+            f'<td style="{cell}min-width:24em">{html.escape(rec.action)}</td>'  # wide, not tall
             "</tr>"
         )
     return (

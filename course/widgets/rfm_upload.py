@@ -9,6 +9,7 @@ import html
 from dataclasses import dataclass
 
 from course.byo import read_orders, segment_customers, summary_line
+from course.core.display import frame_html
 from course.core.i18n import CourseError, t
 
 
@@ -18,6 +19,7 @@ class UploadView:
     message: str
     table_html: str
     result: object = None  # one row per customer (a DataFrame) when ok
+    problems_html: str = ""  # every row that could not be used, with its reason
 
 
 def upload_view(name: str, data: bytes, as_of=None) -> UploadView:
@@ -29,9 +31,18 @@ def upload_view(name: str, data: bytes, as_of=None) -> UploadView:
     except CourseError as error:
         return UploadView(False, "❌ " + str(error), "")
     summary = segment_summary(customers)[["segment", "customers", "customer_share", "revenue_share", "action"]]
-    table = summary.assign(customer_share=summary["customer_share"].map("{:.1%}".format),
-                           revenue_share=summary["revenue_share"].map("{:.1%}".format))
-    return UploadView(True, "✅ " + summary_line(parsed), table.to_html(index=False, escape=True), customers)
+    return UploadView(True, "✅ " + summary_line(parsed), frame_html(summary), customers,
+                      problems_view(parsed.problems))
+
+
+def problems_view(problems, limit: int = 50) -> str:
+    """The rejected rows, each with its row number and reason (as the command-line tool writes them)."""
+    if problems is None or not len(problems):
+        return ""
+    title = t("display.rejected_title", rows=len(problems))
+    more = t("display.rejected_more", shown=limit) if len(problems) > limit else ""
+    return (f"<div style='margin-top:6px'><b>{html.escape(title)}</b>{frame_html(problems.head(limit))}"
+            f"{html.escape(more)}</div>")
 
 
 def rfm_upload():
@@ -48,7 +59,7 @@ def rfm_upload():
         item = change["new"][0]
         view = upload_view(item["name"], bytes(item["content"]))
         message.value = html.escape(view.message)
-        table.value = view.table_html
+        table.value = view.table_html + view.problems_html
         box.view = view
 
     upload.observe(on_upload, names="value")
