@@ -10,9 +10,21 @@ LAB_ARGS ?=
 # JupyterLab in Chinese, no news pop-up: project-level defaults (never the user's home)
 LAB_SETTINGS := $(CURDIR)/course/trainer/lab_settings
 
-.PHONY: install lab test data assign doctor bench clean-venv
+.PHONY: install lab test data assign doctor bench clean-venv sandbox
 
-install: $(STAMP)
+install: $(STAMP) sandbox
+
+# The grader runs trainee code in a bubblewrap sandbox (setpriv drops root first). Installed when
+# we are root on Debian/Ubuntu; otherwise a hint (self-study does not need it).
+sandbox:
+	@if [ "$$(uname -s)" = Linux ] && ! { command -v bwrap && command -v setpriv; } >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap util-linux \
+	    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap util-linux; }; \
+	  else \
+	    echo "提示：讲师批改作业需要沙箱 bubblewrap，请运行 sudo apt-get install -y bubblewrap util-linux（学员自学可忽略）。"; \
+	  fi; \
+	fi
 
 # Re-runs only when the package definition changes; safe to run again at any time.
 $(STAMP): pyproject.toml

@@ -209,8 +209,21 @@ def check_datasets(folder: Path | None = None) -> Check:
                                 folder=str(folder)), fix)
 
 
+def check_sandbox(found: dict | None = None) -> Check:
+    """Can the grader confine trainee code here? Only graders need it: a warning, never a failure."""
+    from course import sandbox
+
+    found = sandbox.describe() if found is None else found
+    name = t("doctor.sandbox")
+    if found["available"]:
+        key = "doctor.sandbox_ok_uid" if found["drops_uid"] else "doctor.sandbox_ok"
+        return Check(name, True, t(key, bwrap=found["bwrap"]))
+    fix = "sudo apt-get install -y bubblewrap util-linux" if sys.platform.startswith("linux") else ""
+    return Check(name, True, t("doctor.sandbox_missing", reason=found["reason"]), fix, warn=True)
+
+
 CHECKS: list[Callable[[], Check]] = [check_python, check_packages, check_kernel, check_widgets,
-                                     check_font, check_datasets]
+                                     check_font, check_datasets, check_sandbox]
 
 
 def run_checks(checks: Iterable[Callable[[], Check]] | None = None) -> list[Check]:
