@@ -164,6 +164,11 @@ def gate(spec: dict, plain: dict | None) -> Verdict:
 
 # ---------- fingerprints: let check() confirm an answer without shipping the answer ----------
 
+def salt(exercise: str, question_id: str, variant: int = 0) -> str:
+    """Fingerprint salt; each variant has its own, so a digest never tells across variants."""
+    return f"{exercise}:{question_id}" + (f":v{variant}" if variant else "")
+
+
 def _digest(salt: str, text: str) -> str:
     return hashlib.sha256(f"{salt}|{text}".encode("utf-8")).hexdigest()[:24]
 

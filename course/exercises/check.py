@@ -14,10 +14,11 @@ from collections import Counter
 from pathlib import Path
 
 from course.core import paths
-from course.exercises.answers import public_verdict, to_plain
+from course.exercises.answers import public_verdict, read_choice, salt, to_plain
 from course.core.i18n import choices, t
+from course.core.errors_help import stale_feedback
 
-_state: dict = {"name": None, "questions": {}, "failures": Counter()}
+_state: dict = {"name": None, "variant": 0, "questions": {}, "failures": Counter()}
 
 
 class Feedback:
@@ -36,26 +37,50 @@ class Feedback:
                 f"<b>{html.escape(self.title)}</b>{body}</div>")
 
 
-def _exercise_meta(name: str) -> dict | None:
-    """The public checks of exercise ``name``: from exercises/, or a copy beside the notebook (a
-    master of the same name has no such metadata and is passed over)."""
-    candidates = [paths.exercises_dir() / f"{name}.ipynb", Path.cwd() / f"{name}.ipynb",
+def _open_notebook() -> list[Path]:
+    """The notebook this kernel runs, when Jupyter says so (a trainee's own variant file)."""
+    import os
+
+    found = []
+    try:
+        from IPython import get_ipython
+
+        session = (get_ipython().user_ns if get_ipython() else {}).get("__session__")
+    except ImportError:
+        session = None
+    for value in (session, os.environ.get("JPY_SESSION_NAME")):
+        if isinstance(value, str) and value.endswith(".ipynb"):
+            found.append(Path(value))
+    return found
+
+
+def _exercise_meta(name: str, variant: int = 0) -> dict | None:
+    """The public checks of exercise ``name`` for ``variant``: from the open notebook, exercises/,
+    or a copy beside the notebook (a master of the same name has no such metadata and is passed
+    over; so is a file of another variant)."""
+    candidates = [*_open_notebook(), paths.exercises_dir() / f"{name}.ipynb", Path.cwd() / f"{name}.ipynb",
                   Path.cwd().parent / "exercises" / f"{name}.ipynb"]
     for path in candidates:
         try:
             meta = json.loads(path.read_text(encoding="utf-8"))["metadata"]["course"]
         except (OSError, ValueError, KeyError, TypeError):
             continue
-        if isinstance(meta, dict) and meta.get("exercise") == name and "questions" in meta:
+        if isinstance(meta, dict) and meta.get("exercise") == name and "questions" in meta \
+                and meta.get("variant", 0) == variant:
             return meta
     return None
 
 
-def start_exercise(name: str) -> Feedback:
-    meta = _exercise_meta(name)
+def start_exercise(name: str, variant: int | None = None) -> Feedback:
+    """Load the public checks; ``variant`` defaults to the notebook's ``variant`` variable (0)."""
+    if variant is None:
+        found = _namespace().get("variant", 0)
+        variant = found if isinstance(found, int) and not isinstance(found, bool) else 0
+    meta = _exercise_meta(name, variant)
     if meta is None:
         return Feedback(False, t("check.not_found", name=name), [t("check.not_found_fix")])
-    _state.update(name=name, questions={q["id"]: q for q in meta["questions"]}, failures=Counter())
+    _state.update(name=name, variant=variant, questions={q["id"]: q for q in meta["questions"]},
+                  failures=Counter())
     return Feedback(None, t("check.ready", name=name, count=len(meta["questions"]),
                             points=f"{meta['total_points']:g}"), [t("check.how_to")])
 
@@ -85,20 +110,39 @@ def check(question_id: str, namespace: dict | None = None) -> Feedback:
     question = _question(question_id)
     if isinstance(question, Feedback):
         return question
+    stale = stale_feedback(question_id) if namespace is None else None  # its answer cell just failed
+    if stale:
+        return Feedback(False, "❌ " + stale[0], stale[1])
     namespace = _namespace() if namespace is None else namespace
     plain = to_plain(namespace[question_id]) if question_id in namespace else {"type": "missing"}
-    verdict = public_verdict(question, plain, question["digests"], f"{_state['name']}:{question_id}")
+    verdict = public_verdict(question, plain, question["digests"], salt(_state["name"], question_id, _state["variant"]))
+    explained = _option_feedback(question, plain)
     if verdict.passed:
-        return Feedback(True, "✅ " + t("check.passed", id=question_id), [t("check.honest_note")])
+        extra = [verdict.message] if question.get("kind") == "record" else []
+        return Feedback(True, "✅ " + t("check.passed", id=question_id), [*extra, *explained, t("check.honest_note")])
     _state["failures"][question_id] += 1
     tries = _state["failures"][question_id]
     hints = question["hints"]
-    lines = [verdict.message, t("check.hint", level=1, text=hints[0])]
+    lines = [verdict.message, *explained, t("check.hint", level=1, text=hints[0])]
     if tries >= 2:
         lines.append(t("check.hint", level=2, text=hints[1]))
     if tries >= 3:
         lines.append(t("check.answer_offer", id=question_id))
     return Feedback(False, "❌ " + t("check.failed", id=question_id), lines)
+
+
+check = __import__("course.classroom.events", fromlist=["reported"]).reported(check)  # classroom hub only
+
+
+def _option_feedback(question: dict, plain: dict) -> list[str]:
+    """The master's explanation of each option the trainee picked (why it tempts, why it is wrong)."""
+    if question.get("kind") != "choice":
+        return []
+    letters = read_choice(plain) if plain.get("type") in ("text", "list") else None
+    if not letters:
+        return []
+    feedback = json.loads(base64.b64decode(question["answer"]).decode("utf-8")).get("feedback", {})
+    return [t("check.option_feedback", letter=letter, text=feedback[letter]) for letter in letters if letter in feedback]
 
 
 def show_answer(question_id: str) -> Feedback:

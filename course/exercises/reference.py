@@ -1,8 +1,19 @@
-"""Reference answers: what the master notebook's solutions evaluate to.
+"""Reference answers: what the master notebook's solutions evaluate to, per variant.
 
-They are derived by running the master through the grader's own runner and kept in
-``solutions/answers/NN-slug.json`` with a hash of what they were derived from (the master's cells
-and the datasets), so ``assign --check`` can tell a stale copy without starting a kernel.
+They are derived by running the master through the grader's own runner (variant k > 0: with
+papermill's parameter injection, ``variant = k``, after the master's ``parameters`` cell) and kept
+with a hash of what they were derived from (the master's cells and the datasets), so
+``assign --check`` and the grader can tell a stale copy without starting a kernel.
+
+Where they live, and why:
+* variant 0: ``solutions/answers/NN-slug.json`` — committed; CI checks it is current, and the
+  default exercise and grading need no kernel to find it;
+* variant k > 0: ``solutions/answers/variants/NN-slug/vK.json`` — git-ignored: any number of
+  variants exists, each is one master run away, and every data or master change would otherwise
+  rewrite dozens of committed files. ``python -m course assign`` / ``grade`` fill it on first use.
+
+Choice answers are stored with the variant's letters (the options rotate per variant, see
+``course.exercises.variants``), i.e. what the trainee of that variant must answer.
 """
 from __future__ import annotations
 
@@ -13,13 +24,15 @@ import json
 from pathlib import Path
 
 from course.core import paths
-from course.exercises.answers import gate
 from course.core.i18n import CourseError
+from course.exercises.answers import gate
 from course.exercises.master import Master
+from course.exercises.variants import remap_answer
 
 
-def answers_path(name: str) -> Path:
-    return paths.solutions_dir() / "answers" / f"{name}.json"
+def answers_path(name: str, variant: int = 0) -> Path:
+    folder = paths.solutions_dir() / "answers"
+    return folder / f"{name}.json" if not variant else folder / "variants" / name / f"v{variant}.json"
 
 
 def source_hash(master: Master) -> str:
@@ -33,36 +46,104 @@ def source_hash(master: Master) -> str:
     return digest.hexdigest()
 
 
-def read_answers(name: str) -> dict | None:
-    path = answers_path(name)
+def read_answers(name: str, variant: int = 0) -> dict | None:
+    path = answers_path(name, variant)
     if not path.exists():
         return None
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def is_current(master: Master, stored: dict | None) -> bool:
-    return bool(stored) and stored.get("source_hash") == source_hash(master)
+def is_current(master: Master, stored: dict | None, variant: int = 0, digest: str | None = None) -> bool:
+    return bool(stored) and stored.get("variant", 0) == variant and \
+        stored.get("source_hash") == (digest or source_hash(master))
 
 
-def compute_answers(master: Master) -> dict:
-    """Run the master in a fresh kernel and return its validated reference answers."""
+def parameterized(master: Master, variant: int):
+    """The master notebook with ``variant`` injected the papermill way (variant 0: unchanged)."""
+    notebook = copy.deepcopy(master.notebook)
+    if not variant:
+        return notebook
+    if master.parameters is None:
+        raise CourseError("master.no_parameters", path=master.path.name)
+    from papermill.parameterize import parameterize_notebook
+
+    notebook.metadata.setdefault("kernelspec", {"name": "python3", "language": "python"})
+    notebook.metadata["kernelspec"].setdefault("language", "python")
+    notebook.metadata.setdefault("papermill", {})
+    for cell in notebook.cells:  # papermill's loader adds these; nbformat's does not
+        cell.metadata.setdefault("tags", [])
+    return parameterize_notebook(notebook, {"variant": variant}, language="python")
+
+
+def compute_answers(master: Master, variant: int = 0) -> dict:
+    """Run the master (for ``variant``) in a fresh kernel and return its validated reference answers."""
     from course.exercises.grading.runner import Limits, run_notebook
 
-    notebook = copy.deepcopy(master.notebook)
+    notebook = parameterized(master, variant)
     result = asyncio.run(run_notebook(notebook, master.question_ids, Limits(cell_seconds=120)))
     if result.fatal or result.problems:
         details = "; ".join(p.detail for p in result.problems) or result.fatal
         raise CourseError("master.run_failed", path=master.path.name, detail=details)
+    answers = {}
     for question in master.questions:
         verdict = gate(question.spec, result.answers.get(question.id))
         if not verdict.passed:
             raise CourseError("master.bad_reference", path=master.path.name, id=question.id,
                               detail=verdict.message)
-    return {"exercise": master.name, "source_hash": source_hash(master), "answers": result.answers}
+        answers[question.id] = remap_answer(master, question, variant, result.answers[question.id])
+    stored = {"exercise": master.name, "source_hash": source_hash(master), "answers": answers}
+    if variant:
+        stored["variant"] = variant
+    return stored
 
 
 def write_answers(stored: dict) -> Path:
-    path = answers_path(stored["exercise"])
+    path = answers_path(stored["exercise"], stored.get("variant", 0))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(stored, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return path
+
+
+def reference_answers(master: Master, variant: int = 0, digest: str | None = None) -> dict:
+    """The current reference answers of one variant: from the cache, else one master run.
+
+    Variant 0 is never computed here (it is committed; a stale copy is an error that asks for
+    ``python -m course assign``); variants k > 0 are computed on first use and cached."""
+    stored = read_answers(master.name, variant)
+    if is_current(master, stored, variant, digest):
+        return stored
+    if not variant:
+        raise CourseError("assign.stale_answers", name=master.name)
+    stored = compute_answers(master, variant)
+    write_answers(stored)
+    return stored
+
+
+def submission_variant(notebook, trainee: str, roster: dict[str, int] | None) -> int:
+    """The variant a submission is graded against: the roster's when given (so a copy of a
+    neighbour's notebook is graded as the trainee's own variant), else the one its metadata records."""
+    if roster is not None and trainee in roster:
+        return roster[trainee]
+    try:
+        recorded = notebook.metadata["course"].get("variant", 0)
+    except (AttributeError, KeyError, TypeError):
+        return 0
+    return recorded if isinstance(recorded, int) and not isinstance(recorded, bool) and recorded >= 0 else 0
+
+
+def for_class(master: Master, stored: dict, submissions, roster: dict[str, int] | None) -> dict:
+    """``stored`` (variant 0) plus what grading a class with variants needs: each trainee's variant
+    and the reference answers of every variant present, all ready before any trainee kernel starts
+    (so a variant costs one cached file read, not a master run, per submission)."""
+    variant_of = {s.trainee: submission_variant(s.notebook, s.trainee, roster) for s in submissions}
+    digest = stored["source_hash"]
+    by_variant = {0: stored}
+    for variant in sorted(set(variant_of.values()) - {0}):
+        by_variant[variant] = reference_answers(master, variant, digest)
+    return {**stored, "variant_of": variant_of, "by_variant": by_variant}
+
+
+def graded_answers(stored: dict, trainee: str) -> tuple[int, dict]:
+    """(variant, reference answers) for one trainee of a class prepared by ``for_class``."""
+    variant = stored.get("variant_of", {}).get(trainee, 0)
+    return variant, stored.get("by_variant", {}).get(variant, stored)["answers"]

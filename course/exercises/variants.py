@@ -69,4 +69,94 @@ def letter_map(options: list[str], shift: int) -> dict[str, str]:
     return {letter: options[(i + shift) % n] for i, letter in enumerate(options)}
 
 
+
+
+
+# ---------- shuffling choice options per variant (used by assign and reference) ----------
+import re  # noqa: E402  (kept next to the code that uses it)
+
+OPTION_LINE = re.compile(r"^(?P<lead>\s*[-*]\s*)(?P<letter>[A-Z])(?P<sep>\s*[\.．、:：)）]\s*)(?P<text>.*)$")
+
+
+def option_lines(question) -> tuple[int, list[int]] | None:
+    """Where a choice question lists its options (``- A. …`` lines in one markdown cell):
+    (cell position within the question, line numbers), or None when they are not listed so."""
+    options = question.spec.get("options") or list("ABCD")
+    for position, cell in enumerate(question.cells):
+        if cell.cell_type != "markdown":
+            continue
+        lines = cell.source.splitlines()
+        found = [(i, m["letter"]) for i, line in enumerate(lines) if (m := OPTION_LINE.match(line))]
+        if [letter for _, letter in found] == list(options):
+            return position, [i for i, _ in found]
+    return None
+
+
+def solution_literal(question) -> re.Pattern:
+    return re.compile(rf"^(?P<head>\s*{re.escape(question.id)}\s*=\s*)(?P<q>[\"'])(?P<letters>[A-Za-z]+)(?P=q)"
+                      rf"(?P<tail>\s*#\s*SOLUTION\s*)$")
+
+
+def shuffles(question) -> bool:
+    """A choice question is shuffled per variant unless it says ``varies: false``, does not list its
+    options as ``- A. …`` lines, or its solution is not a literal ``qN = "B"  # SOLUTION``."""
+    if question.spec.get("kind") != "choice" or question.spec.get("varies") is False:
+        return False
+    if option_lines(question) is None:
+        return False
+    pattern = solution_literal(question)
+    return any(pattern.match(line) for c in question.cells if c.cell_type == "code"
+               for line in c.source.splitlines())
+
+
+def question_map(exercise: str, question, variant: int) -> dict[str, str] | None:
+    """Master letter -> variant letter for one question, or None when it is not shuffled."""
+    if not variant or not shuffles(question):
+        return None
+    options = list(question.spec.get("options") or "ABCD")
+    return letter_map(options, option_shift(exercise, question.id, variant, len(options)))
+
+
+def map_letters(letters: str, mapping: dict[str, str]) -> str:
+    return "".join(sorted(mapping.get(ch, ch) for ch in letters))
+
+
+def remap_answer(master, question, variant: int, plain: dict) -> dict:
+    """A reference answer in the variant's letters (unchanged unless the question is shuffled)."""
+    mapping = question_map(master.name, question, variant)
+    if mapping is None or plain.get("type") != "text":
+        return plain
+    return {**plain, "value": map_letters(str(plain["value"]).upper(), mapping)}
+
+
+def shuffle_cells(master, question, variant: int, cells: list) -> list:
+    """Copies of the question's cells with the option lines rotated and, in solution literals, the
+    letters remapped. ``cells`` are already copies (changed in place and returned)."""
+    mapping = question_map(master.name, question, variant)
+    if mapping is None:
+        return cells
+    position, numbers = option_lines(question)
+    lines = cells[position].source.splitlines()
+    matches = {n: OPTION_LINE.match(lines[n]) for n in numbers}
+    inverse = {new: old for old, new in mapping.items()}
+    options = list(question.spec.get("options") or "ABCD")
+    texts = {m["letter"]: m["text"] for m in matches.values()}
+    for n, letter in zip(numbers, options):
+        m = matches[n]
+        lines[n] = f"{m['lead']}{letter}{m['sep']}{texts[inverse[letter]]}"
+    cells[position].source = "\n".join(lines) + ("\n" if cells[position].source.endswith("\n") else "")
+    pattern = solution_literal(question)
+    for cell in cells:
+        if cell.cell_type == "code":
+            cell.source = "\n".join(
+                (f"{m['head']}{m['q']}{map_letters(m['letters'].upper(), mapping)}{m['q']}{m['tail']}"
+                 if (m := pattern.match(line)) else line) for line in cell.source.splitlines())
+    return cells
+
+
+def variant_feedback(master, question, variant: int) -> dict[str, str]:
+    """The per-option feedback keyed by the letters this variant shows."""
+    feedback = {str(k): v for k, v in (question.spec.get("feedback") or {}).items()}
+    mapping = question_map(master.name, question, variant)
+    return {mapping.get(k, k): v for k, v in feedback.items()} if mapping else feedback
 __all__ = ["letter_map", "option_shift", "variant_date", "variant_pick"]

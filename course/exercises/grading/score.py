@@ -1,17 +1,28 @@
 """From a run's exported answers to one gradebook row per question, judged in this process."""
 from __future__ import annotations
 
-from course.exercises.answers import compare, is_blank
+from course.exercises.answers import compare, is_blank, read_choice
 from course.exercises.grading.runner import RunResult
 from course.core.i18n import t
 from course.exercises.master import Master
+from course.exercises.variants import variant_feedback
 
 STATUSES = ("correct", "partial", "wrong", "unanswered", "error", "timeout", "unreadable")
 
 
 def _row(question, status: str, points: float, message: str) -> dict:
-    return {"question": question.id, "points": round(points, 2), "max_points": question.points,
-            "status": status, "message": message}
+    return {"question": question.id, "level": question.level, "points": round(points, 2),
+            "max_points": question.points, "status": status, "message": message}
+
+
+def _explained(master: Master, question, variant: int, answer: dict, message: str) -> str:
+    """The grade's message plus the master's explanation of each option the trainee picked."""
+    if question.spec["kind"] != "choice":
+        return message
+    feedback = variant_feedback(master, question, variant)
+    letters = read_choice(answer) or ""
+    notes = [t("check.option_feedback", letter=letter, text=feedback[letter]) for letter in letters if letter in feedback]
+    return " ".join([message, *notes])
 
 
 def _cells_of(notebook, question_id: str) -> set[int]:
@@ -47,7 +58,8 @@ def _failure(question, notebook, run: RunResult) -> dict | None:
     return None
 
 
-def score_run(master: Master, reference: dict, notebook, run: RunResult) -> list[dict]:
+def score_run(master: Master, reference: dict, notebook, run: RunResult, variant: int = 0) -> list[dict]:
+    """One row per question; ``reference`` holds the answers of ``variant`` (the one graded)."""
     rows = []
     for question in master.questions:
         answer = run.answers.get(question.id, {"type": "missing"})
@@ -57,7 +69,8 @@ def score_run(master: Master, reference: dict, notebook, run: RunResult) -> list
         elif not is_blank(answer):
             verdict = compare(question.spec, answer, reference[question.id])
             status = "correct" if verdict.passed else ("partial" if verdict.score > 0 else "wrong")
-            rows.append(_row(question, status, question.points * verdict.score, verdict.message))
+            message = _explained(master, question, variant, answer, verdict.message)
+            rows.append(_row(question, status, question.points * verdict.score, message))
         elif failed := _failure(question, notebook, run):
             rows.append(failed)
         elif answer.get("type") == "missing":
