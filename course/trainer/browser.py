@@ -1,7 +1,8 @@
 """Headless Chromium through Playwright, for PDF handouts and for the offline tests.
 
-Uses the system Chromium (Debian ``chromium``, or ``COURSE_CHROMIUM``); Playwright's own browser
-download is never used. ``offline_page`` blocks every request that is not a local file, and
+Uses the system Chromium (Debian ``chromium``), Chrome, or on Windows Microsoft Edge (every Windows
+10/11 has it) or Chrome at their standard install paths; ``COURSE_CHROMIUM`` overrides. Playwright's
+own browser download is never used. ``offline_page`` blocks every request that is not a local file, and
 records what was asked for, so a test can prove a page needs no network.
 """
 from __future__ import annotations
@@ -21,11 +22,24 @@ def chromium_path() -> str | None:
     wanted = os.environ.get("COURSE_CHROMIUM")
     if wanted:
         return wanted if Path(wanted).exists() else None
-    for name in ("chromium", "chromium-browser", "google-chrome"):
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome", "msedge"):
         found = shutil.which(name)
         if found:
             return found
+    for candidate in windows_candidates():
+        if candidate.exists():
+            return str(candidate)
     return None
+
+
+def windows_candidates(environ=None) -> list[Path]:
+    """Where Edge and Chrome install themselves on Windows (per machine, then per user)."""
+    environ = os.environ if environ is None else environ
+    roots = [environ.get(k) for k in ("PROGRAMFILES(X86)", "PROGRAMFILES", "LOCALAPPDATA")]
+    tails = [("Microsoft", "Edge", "Application", "msedge.exe"),
+             ("Google", "Chrome", "Application", "chrome.exe"),
+             ("Chromium", "Application", "chrome.exe")]
+    return [Path(root, *tail) for root in roots if root for tail in tails]
 
 
 def available() -> str | None:
