@@ -9,11 +9,13 @@ import html
 
 import pandas as pd
 
+from course.core.glossary import label  # code names shown by their Chinese names
+
 
 def text_table_html(table: pd.DataFrame) -> str:
     """The table as an HTML string with inline styles (safe in JupyterLab, Voila and exports)."""
     cell = "padding:4px 10px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top;"
-    head = "".join(f'<th style="{cell}background:#f3f6f9">{html.escape(str(c))}</th>'
+    head = "".join(f'<th style="{cell}background:#f3f6f9">{html.escape(str(label(c)))}</th>'
                    for c in table.columns)
     rows = "".join(
         "<tr>" + "".join(f'<td style="{cell}">{html.escape("" if pd.isna(v) else str(v))}</td>'
