@@ -8,7 +8,8 @@ company, so that each trainee's exercise has its own numbers. About 85 % of the 
 chosen by hashing ``(customer_id, k)``; the same customers are kept in every table that has a
 ``customer_id`` (orders, surveys, complaints, feedback, credit_applications …) and referrals keep a
 row only when both ends are kept, so joins still work. Rows without a customer (and tables without
-customers: dialogues, spin_questions) are sampled the same way on their own id (first column).
+customers: dialogues, spin_questions) are sampled the same way on their own id (first column);
+small reference tables (``WHOLE_TABLES``: salespeople) are kept whole.
 ``variant=0`` is the full table, exactly as before. Samples are cached per process.
 """
 from __future__ import annotations
@@ -41,6 +42,7 @@ EXTERNAL = ("cdnow",)  # public data shipped as-is, not generated
 
 KEEP_SHARE = 0.85  # share of customers (or rows) a variant k > 0 keeps
 CUSTOMER_PAIRS = {"referrals": ("referrer_id", "referred_id")}  # tables whose rows link two customers
+WHOLE_TABLES = ("salespeople",)  # small reference tables other tables point into: never sampled
 
 _cache: dict[tuple, pd.DataFrame] = {}
 
@@ -122,6 +124,8 @@ def _kept(keys: pd.Series, variant: int) -> pd.Series:
 
 def variant_sample(name: str, df: pd.DataFrame, variant: int) -> pd.DataFrame:
     """The rows of table ``name`` that variant ``variant`` keeps (see the module docstring)."""
+    if name in WHOLE_TABLES:
+        return df.reset_index(drop=True)
     if name in CUSTOMER_PAIRS:
         first, second = CUSTOMER_PAIRS[name]
         mask = _kept(df[first], variant) & _kept(df[second], variant)
