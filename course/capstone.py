@@ -492,6 +492,120 @@ def write_excel(plan: ActionPlan, path) -> Path:
     return path
 
 
+# ----------------------------------------------------------------------------------------------
+# The skill-KPI target sheet for the trainee's own team (seed 004: four skill modules)
+# ----------------------------------------------------------------------------------------------
+# (skill module, KPI code, kind): every name and how it is measured come from the catalog
+KPI_ROWS = [
+    ("insight", "profile_completeness", "pct"),
+    ("insight", "needs_updated", "pct"),
+    ("communication", "response_within_1h", "pct"),
+    ("communication", "cross_dept_claimed", "pct"),
+    ("communication", "first_contact_resolution", "pct"),
+    ("service", "resolution_within_24h", "pct"),
+    ("service", "csat", "pct"),
+    ("loyalty", "nps", "one"),
+    ("loyalty", "repurchase", "pct"),
+]
+KPI_COLUMNS = ["skill", "kpi", "current", "target", "gap", "measure", "owner"]
+
+
+def _kpi_code(name: str) -> str:
+    """A KPI's code from its code or its Chinese name (what a trainee types)."""
+    names = {code: t(f"capstone.kpi_{code}") for _, code, _ in KPI_ROWS}
+    for code, shown in names.items():
+        if name in (code, shown):
+            return code
+    raise CourseError("capstone.kpi_unknown", name=name, valid=choices(names.values()))
+
+
+def _kpi_values(values) -> dict[str, float]:
+    out = {}
+    for name, value in (values or {}).items():
+        code = _kpi_code(str(name))
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or pd.isna(value):
+            raise CourseError("capstone.kpi_bad_value", name=name, value=value)
+        out[code] = float(value)
+    return out
+
+
+def kpi_current(complaints: pd.DataFrame | None = None, surveys: pd.DataFrame | None = None) -> dict:
+    """The KPIs the company data can already measure: response, resolution, first-contact
+    resolution and repurchase from the complaint log; CSAT and NPS from the surveys."""
+    from course.complaints import sla_summary
+    from course.satisfaction import csat_score, nps
+
+    found = {}
+    if complaints is not None:
+        rates = sla_summary(complaints).set_index("metric")["rate"]
+        found["response_within_1h"] = float(rates["response_ok"])
+        found["resolution_within_24h"] = float(rates["resolution_ok"])
+        found["first_contact_resolution"] = float(rates["first_contact_resolved"])
+        if "repurchased" in complaints.columns:
+            found["repurchase"] = float(complaints["repurchased"].mean())
+    if surveys is not None:
+        found["csat"] = float(csat_score(surveys["csat"])) / 100
+        found["nps"] = float(nps(surveys["nps"]))
+    return found
+
+
+def kpi_sheet(current=None, targets=None, owners=None) -> pd.DataFrame:
+    """One row per KPI of the four skill modules: now, target, the gap to close, how it is
+    measured and who owns it. Keys may be the KPI's Chinese name or its code; a KPI nobody
+    filled in stays blank (NaN) rather than getting an invented number."""
+    now, goal = _kpi_values(current), _kpi_values(targets)
+    who = {_kpi_code(str(k)): str(v) for k, v in (owners or {}).items()}
+    rows = []
+    for skill, code, _ in KPI_ROWS:
+        a, b = now.get(code), goal.get(code)
+        rows.append({"skill": t(f"capstone.kpi_skill_{skill}"), "kpi": t(f"capstone.kpi_{code}"),
+                     "current": a, "target": b,
+                     "gap": None if a is None or b is None else b - a,
+                     "measure": t(f"capstone.kpi_measure_{code}"), "owner": who.get(code, "")})
+    table = pd.DataFrame(rows, columns=KPI_COLUMNS)
+    table.attrs["kinds"] = [kind for _, _, kind in KPI_ROWS]
+    return table
+
+
+def show_kpi_sheet(sheet: pd.DataFrame) -> pd.DataFrame:
+    """The sheet as trainees read it: Chinese headers, shares as %, blanks as —."""
+    kinds = sheet.attrs.get("kinds") or ["pct"] * len(sheet)
+    out = sheet.copy().astype(object)
+    for column in ("current", "target", "gap"):
+        out[column] = [display_value(v, k) for v, k in zip(sheet[column], kinds)]
+    return out.rename(columns={c: header(c) for c in out.columns})
+
+
+def save_kpi_sheet(sheet: pd.DataFrame, folder, name: str = "kpi_sheet") -> Path:
+    """Write the sheet to ``folder/name.xlsx`` with Chinese headers and number formats; blank
+    cells stay blank so the team can fill them in Excel."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    if not isinstance(name, str) or not name.strip() or any(c in name for c in '/\\:*?"<>|'):
+        raise CourseError("capstone.bad_name", name=name)
+    kinds = sheet.attrs.get("kinds") or ["pct"] * len(sheet)
+    book = Workbook()
+    page = book.active
+    page.title = t("capstone.sheet_kpi")
+    page.append([header(c) for c in sheet.columns])
+    for cell in page[1]:
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DCE6F0")
+    for (_, row), kind in zip(sheet.iterrows(), kinds):
+        page.append([_excel_value(row[c], kind if c in ("current", "target", "gap") else "text")
+                     for c in sheet.columns])
+        for cell in page[page.max_row][2:5]:
+            cell.number_format = _EXCEL_FORMATS[kind]
+    for index, column in enumerate(sheet.columns, start=1):
+        widest = max([text_width(header(column))] + [text_width(v) for v in sheet[column].astype(str)])
+        page.column_dimensions[page.cell(1, index).column_letter].width = min(max(widest + 2, 8), 60)
+    page.freeze_panes = "A2"
+    path = Path(folder) / f"{name}.xlsx"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
+
+
 def _excel_value(value, kind: str):
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
@@ -507,5 +621,6 @@ def _excel_value(value, kind: str):
 __all__ = [
     "SECTION_KEYS", "ACTION_COLUMNS", "segment_values", "save_list", "draft_actions",
     "action_plan", "ActionPlan", "PlanSection", "header", "display_table", "render_html",
-    "write_excel", "text_width", "sheet_name",
+    "write_excel", "text_width", "sheet_name", "KPI_ROWS", "kpi_current", "kpi_sheet",
+    "show_kpi_sheet", "save_kpi_sheet",
 ]

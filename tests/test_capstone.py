@@ -344,3 +344,70 @@ def test_lesson_saves_the_plan_into_the_parameter_folder(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["action_plan.html", "action_plan.xlsx"]
     assert "8,000" in (out / "action_plan.html").read_text(encoding="utf-8")
     assert default.exists() == existed  # nothing written next to the notebook
+
+
+# ----------------------------------------------------------------------------------------------
+# The skill-KPI target sheet
+# ----------------------------------------------------------------------------------------------
+def test_kpi_current_reads_the_company_data():
+    from course.capstone import kpi_current
+
+    complaints, surveys = load("complaints"), load("surveys")
+    now = kpi_current(complaints, surveys)
+    hours = (pd.to_datetime(complaints["resolved_at"]) - pd.to_datetime(complaints["created_at"]))
+    assert now["resolution_within_24h"] == pytest.approx((hours.dt.total_seconds() <= 24 * 3600).mean())
+    assert now["first_contact_resolution"] == pytest.approx(complaints["first_contact_resolved"].mean())
+    assert now["repurchase"] == pytest.approx(complaints["repurchased"].mean())
+    assert now["csat"] == pytest.approx((surveys["csat"] >= 4).mean())
+    promoters, detractors = (surveys["nps"] >= 9).mean(), (surveys["nps"] <= 6).mean()
+    assert now["nps"] == pytest.approx(100 * (promoters - detractors))
+    assert kpi_current() == {}
+
+
+def test_kpi_sheet_fills_what_it_is_given_and_leaves_the_rest_blank():
+    from course.capstone import KPI_ROWS, kpi_sheet
+
+    sheet = kpi_sheet(current={"首次解决率": 0.22, "nps": 7.5},
+                      targets={"first_contact_resolution": 0.4, "NPS": 20},
+                      owners={"首次解决率": "客服组长"})
+    assert len(sheet) == len(KPI_ROWS)
+    assert set(sheet["skill"]) == {"客户洞察", "沟通协同", "服务优化", "忠诚培育"}
+    row = sheet.set_index("kpi").loc["首次解决率"]
+    assert row["gap"] == pytest.approx(0.18) and row["owner"] == "客服组长"
+    assert sheet.set_index("kpi").loc["NPS", "gap"] == pytest.approx(12.5)
+    blank = sheet.set_index("kpi").loc["画像完整度"]
+    assert blank[["current", "target", "gap"]].isna().all()
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"targets": {"满意率": 0.9}}, ["满意率", "首次解决率"]),
+    ({"current": {"CSAT": "八成"}}, ["CSAT", "八成"]),
+    ({"targets": {"NPS": True}}, ["NPS"]),
+])
+def test_kpi_sheet_explains_bad_input_in_chinese(kwargs, words):
+    from course.capstone import kpi_sheet
+
+    with pytest.raises(CourseError) as error:
+        kpi_sheet(**kwargs)
+    assert all(w in str(error.value) for w in words)
+
+
+def test_kpi_sheet_is_shown_and_saved_with_chinese_headers(tmp_path):
+    from openpyxl import load_workbook
+
+    from course.capstone import kpi_sheet, save_kpi_sheet, show_kpi_sheet
+
+    sheet = kpi_sheet(current={"CSAT": 0.591, "NPS": 7.6}, targets={"CSAT": 0.7})
+    shown = show_kpi_sheet(sheet).set_index("指标")
+    assert list(shown.columns)[:4] == ["技能模块", "现状", "目标", "差距"]
+    assert shown.loc["CSAT", "现状"] == "59.1%" and shown.loc["NPS", "现状"] == "7.6"
+    assert shown.loc["画像完整度", "目标"] == "—"
+    path = save_kpi_sheet(sheet, tmp_path / "team")
+    page = load_workbook(path).active
+    assert [c.value for c in page[1]] == ["技能模块", "指标", "现状", "目标", "差距", "衡量指标", "负责人"]
+    rows = {r[1].value: r for r in page.iter_rows(min_row=2)}
+    assert rows["CSAT"][2].value == pytest.approx(0.591) and rows["CSAT"][2].number_format == "0.0%"
+    assert rows["CSAT"][4].value == pytest.approx(0.7 - 0.591)
+    assert rows["NPS"][2].number_format == "0.0" and rows["画像完整度"][2].value is None
+    with pytest.raises(CourseError):
+        save_kpi_sheet(sheet, tmp_path, name="a/b")
