@@ -4,15 +4,21 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+CHP := $(VENV)/node/node_modules/.bin/configurable-http-proxy
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 LAB_ARGS ?=
 # JupyterLab in Chinese, no news pop-up: project-level defaults (never the user's home)
 LAB_SETTINGS := $(CURDIR)/course/trainer/lab_settings
 
-.PHONY: install lab test data assign doctor bench clean-venv sandbox
+.PHONY: install lab test data assign doctor bench clean-venv sandbox classroom
 
-install: $(STAMP) sandbox
+install: $(STAMP) sandbox $(CHP)
+
+# classroom mode: configurable-http-proxy from npm, inside the project (never global); idempotent
+$(CHP):
+	@command -v npm >/dev/null || { echo "教室模式需要 Node.js 和 npm：sudo apt-get install -y nodejs npm"; exit 1; }
+	npm install --prefix $(VENV)/node --no-audit --no-fund --loglevel=error configurable-http-proxy@^5
 
 # The grader runs trainee code in a bubblewrap sandbox (setpriv drops root first). Installed when
 # we are root on Debian/Ubuntu; otherwise a hint (self-study does not need it).
@@ -38,6 +44,11 @@ lab: install
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# the classroom on JupyterHub (README 「教室模式」); needs root: one system account per trainee
+CLASSROOM_ARGS ?=
+classroom: install
+	$(PY) -m course classroom serve $(CLASSROOM_ARGS)
 
 data: install
 	$(PY) -m course data
