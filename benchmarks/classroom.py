@@ -1,0 +1,139 @@
+"""Classroom load: N simulated trainees (default 30) through a real hub on this machine.
+
+Measures, side by side with the issue's goals: time until every trainee has a usable server, memory
+per trainee (PSS and RSS of everything their Unix account runs: single-user server + kernel), the
+latency of check() events until the trainer's view shows them (p50/p95), and the dashboard's
+response time (overview and progress JSON) with the whole class in it.
+
+    .venv/bin/python benchmarks/classroom.py [--trainees 30] [--exercise 00-service-numbers]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import pwd
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from course.classroom.launch import LocalClassroom  # noqa: E402
+from course.classroom.simulate import Hub, simulate  # noqa: E402
+
+GOALS = {"ready_all_s": 60.0, "pss_mb_per_trainee": 250.0, "event_p95_ms": 1000.0}
+
+
+def memory_by_uid(uids: set[int]) -> dict[int, dict[str, float]]:
+    """PSS and RSS (MB) of every process of each uid, from /proc/<pid>/smaps_rollup."""
+    totals = {uid: {"pss": 0.0, "rss": 0.0, "processes": 0} for uid in uids}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            uid = proc.stat().st_uid
+            if uid not in totals:
+                continue
+            fields = {}
+            for line in (proc / "smaps_rollup").read_text().splitlines()[1:]:
+                key, value = line.split(":", 1)
+                fields[key] = int(value.split()[0]) / 1024
+        except (OSError, ValueError):
+            continue
+        totals[uid]["pss"] += fields.get("Pss", 0.0)
+        totals[uid]["rss"] += fields.get("Rss", 0.0)
+        totals[uid]["processes"] += 1
+    return totals
+
+
+def timed_gets(url: str, token: str, params: dict, rounds: int = 30) -> list[float]:
+    http = requests.Session()
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        http.get(url, params=params, headers={"Authorization": f"token {token}"}, timeout=30).raise_for_status()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trainees", type=int, default=30)
+    parser.add_argument("--exercise", default="00-service-numbers")
+    parser.add_argument("--out", type=Path, default=HERE.parent / ".bench" / "classroom.json")
+    args = parser.parse_args(argv)
+
+    import os
+
+    room = LocalClassroom()
+    os.environ.update({"COURSE_CLASS_CODE": room.code, "COURSE_TRAINER_PASSWORD": room.trainer_password})
+    started = time.time()
+    room.start()
+    hub_start = time.time() - started
+    try:
+        report = simulate(room.url, args.trainees, args.exercise, prefix="压测")
+        time.sleep(2)  # let the kernels settle after their last cell
+        uids = {pwd.getpwnam(a).pw_uid for a in room.accounts()}
+        memory = memory_by_uid(uids)
+        trainer = Hub(room.url)
+        trainer.login("trainer", room.trainer_password)
+        token = trainer.token("trainer")
+        base = f"{room.url}/services/classroom/api"
+        overview = timed_gets(f"{base}/overview", token, {"exercise": args.exercise})
+        progress = timed_gets(f"{base}/progress", token, {"exercise": args.exercise})
+        questions = len(requests.get(f"{base}/progress", params={"exercise": args.exercise},
+                                     headers={"Authorization": f"token {token}"}, timeout=30).json()
+                        ["trainees"][0]["questions"])
+    finally:
+        room.stop()
+        room.cleanup()
+
+    pss = [m["pss"] for m in memory.values() if m["processes"]]
+    rss = [m["rss"] for m in memory.values() if m["processes"]]
+    lat = report["event_latency_ms"]
+    result = {
+        "trainees": args.trainees, "questions": questions, "exercise": args.exercise,
+        "hub_start_s": round(hub_start, 1),
+        "ready_all_s": report["ready_all_s"], "ready_median_s": report["ready_median_s"],
+        "pss_mb_per_trainee_mean": round(statistics.mean(pss), 1) if pss else None,
+        "pss_mb_per_trainee_max": round(max(pss), 1) if pss else None,
+        "rss_mb_per_trainee_mean": round(statistics.mean(rss), 1) if rss else None,
+        "events": len(lat), "event_p50_ms": round(pct(lat, 0.5), 1) if lat else None,
+        "event_p95_ms": round(pct(lat, 0.95), 1) if lat else None,
+        "dashboard_overview_ms_median": round(statistics.median(overview), 1),
+        "progress_json_ms_median": round(statistics.median(progress), 1),
+        "submitted": report["submitted"], "errors": report["errors"][:10],
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    rows = [
+        ("all trainees ready (s)", result["ready_all_s"], GOALS["ready_all_s"]),
+        ("PSS per trainee, server+kernel (MB)", result["pss_mb_per_trainee_mean"], GOALS["pss_mb_per_trainee"]),
+        ("event latency p95 (ms)", result["event_p95_ms"], GOALS["event_p95_ms"]),
+    ]
+    print(f"classroom: {args.trainees} trainees, exercise {args.exercise} ({questions} questions)")
+    print(f"{'measure':<40}{'measured':>12}{'goal':>10}{'ratio':>8}")
+    for label, value, goal in rows:
+        ratio = f"{value / goal:.2f}" if value is not None else "—"
+        print(f"{label:<40}{value!s:>12}{goal:>10}{ratio:>8}")
+    print(f"{'ready median (s)':<40}{result['ready_median_s']!s:>12}")
+    print(f"{'RSS per trainee (MB, counts shared pages)':<40}{result['rss_mb_per_trainee_mean']!s:>12}")
+    print(f"{'event latency p50 (ms)':<40}{result['event_p50_ms']!s:>12}")
+    print(f"{'dashboard overview (ms, median)':<40}{result['dashboard_overview_ms_median']!s:>12}")
+    print(f"{'progress JSON (ms, median)':<40}{result['progress_json_ms_median']!s:>12}")
+    print(f"submitted {result['submitted']}/{args.trainees}; errors: {result['errors'] or 'none'}")
+    print(json.dumps(result, ensure_ascii=False))
+    return 0 if not report["errors"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
