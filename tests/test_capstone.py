@@ -341,7 +341,7 @@ def test_lesson_saves_the_plan_into_the_parameter_folder(tmp_path):
     papermill.execute_notebook(str(lesson), str(tmp_path / "run.ipynb"), cwd=str(lesson.parent),
                                kernel_name="python3", progress_bar=False, log_output=False,
                                parameters={"plan_folder": str(out), "budget": 8000})
-    assert sorted(p.name for p in out.iterdir()) == ["action_plan.html", "action_plan.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == ["action_plan.html", "action_plan.xlsx", "kpi_sheet.xlsx"]
     assert "8,000" in (out / "action_plan.html").read_text(encoding="utf-8")
     assert default.exists() == existed  # nothing written next to the notebook
 
