@@ -51,11 +51,12 @@ def owner_book(accounts: pd.DataFrame, orders: pd.DataFrame, salespeople: pd.Dat
     acc["taken"] = reason == TAKEN_ALONG
     book = (acc.groupby("salesperson_id")
             .agg(customers=("customer_id", "size"), revenue=("revenue", "sum"),
-                 churned=("churned", "sum"), taken_along=("taken", "sum"))
+                 churned_customers=("churned", "sum"), taken_along=("taken", "sum"))
             .reset_index())
     people = salespeople[["salesperson_id", "name", "team", "left_at"]]
     out = people.merge(book, on="salesperson_id", how="left")
-    out[["customers", "churned", "taken_along"]] = out[["customers", "churned", "taken_along"]].fillna(0).astype(np.int64)
+    counts = ["customers", "churned_customers", "taken_along"]
+    out[counts] = out[counts].fillna(0).astype(np.int64)
     out["revenue"] = out["revenue"].fillna(0.0).round(2)
     team_total = out.groupby("team", observed=True)["revenue"].transform("sum")
     out["team_share"] = np.where(team_total > 0, out["revenue"] / team_total, np.nan)

@@ -46,10 +46,10 @@ def event_budget(guests: int, items: dict | None = None) -> pd.DataFrame:
         if kind not in ("fixed", "per_guest"):
             raise CourseError("events.bad_kind", name=name, kind=kind)
         unit = _positive(unit, name)
-        rows.append({"item": name, "kind": kind, "unit_cost": unit,
+        rows.append({"expense": name, "kind": kind, "unit_cost": unit,
                      "cost": unit * guests if kind == "per_guest" else unit})
-    out = pd.DataFrame(rows, columns=["item", "kind", "unit_cost", "cost"])
-    total = pd.DataFrame([{"item": t("events.total"), "kind": "", "unit_cost": float("nan"), "cost": out["cost"].sum()}])
+    out = pd.DataFrame(rows, columns=["expense", "kind", "unit_cost", "cost"])
+    total = pd.DataFrame([{"expense": t("events.total"), "kind": "", "unit_cost": float("nan"), "cost": out["cost"].sum()}])
     return pd.concat([out, total], ignore_index=True)
 
 

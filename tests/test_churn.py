@@ -43,7 +43,7 @@ def test_owner_book_and_concentration(book_tables):
     assert book.loc["E1", "revenue"] == 1000 and book.loc["E2", "revenue"] == 400
     assert book.loc["E1", "team_share"] == pytest.approx(1000 / 1400)
     assert book.loc["E3", "team_share"] == 1
-    assert (book.loc["E1", "churned"], book.loc["E2", "taken_along"]) == (1, 2)
+    assert (book.loc["E1", "churned_customers"], book.loc["E2", "taken_along"]) == (1, 2)
     assert list(book["active"]) == [True, False, True]
     top = concentration(book.reset_index(), team="企业")
     assert top["salesperson_id"].tolist() == ["E1"]

@@ -14,7 +14,7 @@ def chinese(monkeypatch):
 
 def test_budget_adds_fixed_and_per_guest():
     out = event_budget(50, {"场地": ("fixed", 5000), "餐饮": ("per_guest", 200)})
-    assert out["cost"].tolist() == [5000, 10000, 15000] and out["item"].iloc[-1] == "合计"
+    assert out["cost"].tolist() == [5000, 10000, 15000] and out["expense"].iloc[-1] == "合计"
     sample = event_budget(60)
     assert sample["cost"].iloc[-1] == sample["cost"].iloc[:-1].sum()
 

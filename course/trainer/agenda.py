@@ -1,8 +1,15 @@
-"""``python -m course agenda --days 1|2 [--start 09:00] [--format md|csv|html|xlsx] [--out FILE]``.
+"""``python -m course agenda --days 1|2 [--with M13] [--without M09] [--start 09:00] [--format …] [--out FILE]``.
 
 The timed agenda is derived from the lessons' ``metadata.course`` only: module order, minutes by
 kind (讲解 / 练习 / 互动 / 案例), ``core`` + ``core_minutes`` for the 1-day course, and an optional
 ``advanced`` track listed as 选修 after the day's close (never counted).
+
+Which modules a course teaches: the standard syllabus is M00–M12 (``MODULES``) — all of them in
+the 2-day course, the ``core`` ones in the 1-day course. Any other lesson (M13, M14 …) is an
+optional track that a trainer swaps in with ``--with M13`` and, to keep the day's length, swaps a
+module out with ``--without M09``. A module picked with ``--with`` that has no 1-day minutes
+(``core_minutes``) is taught with its full ``minutes``. Whatever is picked, the same checks run,
+and a total that no longer fits names the modules whose length would make it fit again.
 
 Two groups of pure functions: ``blocks``/``schedule`` build the rows, ``problems`` checks the
 course constraints (720 / 360 teaching minutes, every module in the 2-day course, the 40/20/10/30
@@ -66,22 +73,66 @@ def _check_days(days: int) -> int:
     return days
 
 
-def course_minutes(metas: list[dict], days: int) -> dict[str, dict[str, int]]:
+def _modules_arg(items) -> set[str]:
+    """``["M13", "M14,M09"]`` or ``"M13 M14"`` as a set of module ids (upper case)."""
+    if items is None:
+        return set()
+    if isinstance(items, str):
+        items = [items]
+    return {part.strip().upper() for item in items for part in str(item).replace("，", ",").replace(" ", ",").split(",")
+            if part.strip()}
+
+
+def check_picks(metas: list[dict], with_=(), without=()) -> tuple[set[str], set[str]]:
+    """The ``--with`` / ``--without`` module sets, each id checked against the lessons present."""
+    picked, dropped = _modules_arg(with_), _modules_arg(without)
+    known = {m["module"] for m in metas} | set(MODULES)
+    for name in sorted(picked | dropped):
+        if name not in known:
+            raise CourseError("trainer.unknown_lesson", name=name, valid=choices(sorted(known)))
+    both = picked & dropped
+    if both:
+        raise CourseError("trainer.with_and_without", modules=choices(sorted(both)))
+    return picked, dropped
+
+
+def optional_tracks(metas: list[dict]) -> list[str]:
+    """Lessons outside the standard syllabus: taught only when picked with ``--with``."""
+    return sorted(m["module"] for m in metas if m["module"] not in MODULES)
+
+
+def _taught(meta: dict, days: int, picked: set[str], dropped: set[str]) -> bool:
+    module = meta["module"]
+    if module in dropped:
+        return False
+    if module in picked:
+        return True
+    if module not in MODULES:
+        return False
+    return days == 2 or meta.get("core") is True
+
+
+def course_minutes(metas: list[dict], days: int, with_=(), without=()) -> dict[str, dict[str, int]]:
     """module -> minutes by kind, for the modules this course teaches, in module order."""
     _check_days(days)
+    picked, dropped = check_picks(metas, with_, without)
     out = {}
     for meta in sorted(metas, key=lambda m: m["module"]):
+        if not _taught(meta, days, picked, dropped):
+            continue
         if days == 2:
             out[meta["module"]] = dict(meta["minutes"])
         elif meta.get("core") is True and isinstance(meta.get("core_minutes"), dict):
             out[meta["module"]] = dict(meta["core_minutes"])
+        elif meta["module"] in picked:  # swapped into the 1-day course: taught in full
+            out[meta["module"]] = dict(meta["minutes"])
     return out
 
 
-def blocks(metas: list[dict], days: int) -> list[Block]:
+def blocks(metas: list[dict], days: int, with_=(), without=()) -> list[Block]:
     titles = {m["module"]: m["title"] for m in metas}
     return [Block(module, titles[module], kind, minutes[kind])
-            for module, minutes in course_minutes(metas, days).items()
+            for module, minutes in course_minutes(metas, days, with_, without).items()
             for kind in KIND_ORDER if minutes.get(kind, 0) > 0]
 
 
@@ -121,13 +172,35 @@ def _total_message(minutes, metas, days: int, total: int, target: int) -> str:
     return t(key, days=days, total=total, target=target, diff=abs(total - target), module=module)
 
 
-def problems(metas: list[dict], days: int) -> list[str]:
+def _length(meta: dict, days: int) -> int:
+    minutes = meta.get("core_minutes") if days == 1 and isinstance(meta.get("core_minutes"), dict) else meta["minutes"]
+    return sum(minutes.values())
+
+
+def swap_hint(metas: list[dict], days: int, minutes: dict[str, dict[str, int]], excess: int) -> str | None:
+    """When the picked modules are ``excess`` minutes too long (or short, if negative): the modules
+    whose removal (or addition) would fit exactly, as a --without / --with suggestion."""
+    if excess > 0:
+        fit = [m for m, k in minutes.items() if sum(k.values()) == excess]
+        key = "trainer.swap_drop"
+    else:
+        fit = [m["module"] for m in metas if m["module"] not in minutes and _length(m, days) == -excess]
+        key = "trainer.swap_add"
+    if not fit:
+        return None
+    # the usual swap: drop a standard module for a track, add a track for a dropped module
+    fit = sorted(fit, key=lambda m: ((m not in MODULES) if excess > 0 else (m in MODULES), m))
+    return t(key, modules=choices(_label(m, metas) for m in fit), diff=abs(excess), first=fit[0])
+
+
+def problems(metas: list[dict], days: int, with_=(), without=()) -> list[str]:
     """Every broken constraint of the ``days``-day agenda, as Chinese sentences (empty: all good)."""
     _check_days(days)
+    _, dropped = check_picks(metas, with_, without)
     found = []
     present = {m["module"] for m in metas}
     if days == 2:
-        missing = [m for m in MODULES if m not in present]
+        missing = [m for m in MODULES if m not in present and m not in dropped]
         if missing:
             found.append(t("trainer.missing_modules", modules=choices(missing)))
     else:
@@ -136,14 +209,16 @@ def problems(metas: list[dict], days: int) -> list[str]:
                 found.append(t("trainer.core_without_minutes", module=_label(meta["module"], metas)))
         if not any(m.get("core") is True for m in metas):
             found.append(t("trainer.no_core"))
-    minutes = course_minutes(metas, days)
+    minutes = course_minutes(metas, days, with_, without)
     if not minutes:
         return found
     totals = kind_totals(minutes)
     total, target = sum(totals.values()), TARGET_MINUTES[days]
     shares = {kind: totals[kind] / total for kind in KINDS}
     if total != target:
-        found.append(_total_message(minutes, metas, days, total, target))
+        message = _total_message(minutes, metas, days, total, target)
+        hint = swap_hint(metas, days, minutes, total - target)
+        found.append(message + (hint or ""))
     for kind in KINDS:
         gap = 100 * (shares[kind] - TARGET_SHARE[kind])
         if abs(gap) <= TOLERANCE_PP + 1e-9:
@@ -216,9 +291,9 @@ def break_points(items: list[Block], days: int) -> dict[int, str]:
     return points
 
 
-def schedule(metas: list[dict], days: int, start: str = "09:00") -> list[Row]:
+def schedule(metas: list[dict], days: int, start: str = "09:00", with_=(), without=()) -> list[Row]:
     """The timetable: teaching rows, 休息 rows (tea, lunch) and 选修 rows after the day's close."""
-    items = blocks(metas, days)
+    items = blocks(metas, days, with_, without)
     points = break_points(items, days)
     advanced = {m["module"]: m["advanced"] for m in metas if isinstance(m.get("advanced"), dict)}
     day_start = parse_clock(start)
@@ -379,12 +454,23 @@ def write(rows: list[Row], days: int, fmt: str, out: Path) -> Path:
     return out
 
 
-def build(days: int, start: str = "09:00", folder: Path | None = None) -> tuple[list[Row], list[str]]:
-    """The agenda of the real lessons and the constraints it breaks."""
+def build(days: int, start: str = "09:00", folder: Path | None = None, with_=(), without=()
+          ) -> tuple[list[Row], list[str]]:
+    """The agenda of the real lessons (optional tracks swapped in or out) and the constraints it breaks."""
     metas = [lesson.meta for lesson in read_lessons(folder)]
     if not metas:
         raise CourseError("trainer.no_lessons")
-    return schedule(metas, days, start), problems(metas, days)
+    return schedule(metas, days, start, with_, without), problems(metas, days, with_, without)
+
+
+def tracks_note(folder: Path | None = None, with_=()) -> str:
+    """One line naming the optional tracks not picked, and how to swap one in ("" when none)."""
+    metas = [lesson.meta for lesson in read_lessons(folder)]
+    picked = _modules_arg(with_)
+    rest = [m for m in optional_tracks(metas) if m not in picked]
+    if not rest:
+        return ""
+    return t("trainer.optional_tracks", tracks=choices(_label(m, metas) for m in rest), example=rest[0])
 
 
 def main(argv: list[str]) -> int:
@@ -393,12 +479,18 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--start", default="09:00", help=t("trainer.arg_start"))
     parser.add_argument("--format", default="md", help=t("trainer.arg_format", valid=choices(FORMATS)))
     parser.add_argument("--out", type=Path, help=t("trainer.arg_agenda_out"))
+    parser.add_argument("--with", dest="with_", action="append", default=[], metavar="M13",
+                        help=t("trainer.arg_with"))
+    parser.add_argument("--without", action="append", default=[], metavar="M09", help=t("trainer.arg_without"))
     parser.add_argument("--strict", action="store_true", help=t("trainer.arg_strict"))
     args = parser.parse_args(argv)
     try:
         if args.format not in FORMATS:
             raise CourseError("trainer.bad_format", fmt=args.format, valid=choices(FORMATS))
-        rows, found = build(_check_days(args.days), args.start)
+        rows, found = build(_check_days(args.days), args.start, with_=args.with_, without=args.without)
+        note = tracks_note(with_=args.with_)
+        if note:
+            print("ℹ️ " + note, file=sys.stderr)
         out = args.out or (Path(f"agenda-{args.days}d.xlsx") if args.format == "xlsx" else None)
         if out is None:
             sys.stdout.write(render(rows, args.days, args.format))

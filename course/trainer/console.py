@@ -64,13 +64,14 @@ def summary_view(results: list[dict]) -> dict:
     return {"png": success_chart_png(stats), "text": text, "stats": stats}
 
 
-def agenda_view(days: int, start: str, fmt: str, folder: Path | None = None) -> dict:
-    """The agenda as an HTML preview, the file's bytes for download, and the constraints it breaks."""
+def agenda_view(days: int, start: str, fmt: str, folder: Path | None = None, with_=(), without=()) -> dict:
+    """The agenda as an HTML preview, the file's bytes for download, and the constraints it breaks.
+    ``with_`` / ``without``: optional tracks swapped in, modules left out (as ``agenda --with``)."""
     import tempfile
 
     from course.trainer import agenda
 
-    rows, problems = agenda.build(days, start, folder)
+    rows, problems = agenda.build(days, start, folder, with_=with_, without=without)
     with tempfile.TemporaryDirectory() as temp:
         path = agenda.write(rows, days, fmt, Path(temp) / f"agenda-{days}d.{fmt}")
         data = path.read_bytes()
@@ -256,13 +257,16 @@ def agenda_panel():
     start = w.Text(value="09:00", description=t("trainer.console_start"), style=style, layout=_layout("220px"))
     fmt = w.Dropdown(options=[f for f in ("xlsx", "html", "csv", "md") if f in FORMATS], value="xlsx",
                      description=t("trainer.console_format"), style=style, layout=_layout("220px"))
+    picks = {key: w.Text(value="", description=t(f"trainer.console_{key}"), placeholder=t("trainer.console_tracks_hint"),
+                         style=style, layout=_layout("320px")) for key in ("with", "without")}
     button = w.Button(description=t("trainer.console_build_agenda"), button_style="primary", icon="calendar")
     link = w.HTML()
     preview = w.HTML()
 
     def build(_=None) -> None:
         try:
-            view = agenda_view(days.value, start.value, fmt.value)
+            view = agenda_view(days.value, start.value, fmt.value, with_=picks["with"].value,
+                               without=picks["without"].value)
         except CourseError as error:
             link.value, preview.value = "❌ " + html.escape(str(error)), ""
             return
@@ -271,6 +275,6 @@ def agenda_panel():
         preview.value = view["preview"]
 
     button.on_click(build)
-    panel = w.VBox([days, start, fmt, button, link, preview])
-    panel.build = build
+    panel = w.VBox([days, start, fmt, picks["with"], picks["without"], button, link, preview])
+    panel.build, panel.picks = build, picks
     return panel

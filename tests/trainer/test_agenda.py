@@ -250,3 +250,82 @@ def test_real_agenda_meets_every_constraint(days):
     assert teaching_minutes(rows) == agenda.TARGET_MINUTES[days]
     shares = {k: sum(r.minutes for r in rows if r.kind == k) / teaching_minutes(rows) for k in KINDS}
     assert all(abs(shares[k] - TARGET_SHARE[k]) <= 0.03 for k in KINDS), shares
+
+
+# ----------------------------------------------------------------------------------------------
+# Optional tracks: swapped in with --with, a module swapped out with --without
+# ----------------------------------------------------------------------------------------------
+def plan_with_tracks() -> list[dict]:
+    metas = plan()
+    for module, minutes in (("M13", (18, 9, 4, 14)), ("M14", (18, 9, 5, 13))):
+        metas.append({"module": module, "title": f"模块{module[1:]}", "core": False,
+                      "minutes": dict(zip(KINDS, minutes)), "objectives": ["o"], "key_points": ["k"],
+                      "exercise": None})
+    return metas
+
+
+@pytest.mark.parametrize("days", [1, 2])
+def test_optional_tracks_stay_out_by_default(days):
+    metas = plan_with_tracks()
+    assert problems(metas, days) == []
+    rows = schedule(metas, days)
+    assert not {"M13", "M14"} & {r.module for r in rows}
+    assert agenda.optional_tracks(metas) == ["M13", "M14"]
+
+
+def test_swap_of_equal_length_keeps_every_constraint():
+    metas = plan_with_tracks()
+    assert problems(metas, 2, with_=["M13"], without=["M09"]) == []
+    rows = schedule(metas, 2, with_=["M13"], without=["M09"])
+    taught = {r.module for r in rows if r.kind in KINDS}
+    assert "M13" in taught and "M09" not in taught
+    assert teaching_minutes(rows) == 720
+    # both tracks at once, written the comma way
+    assert problems(metas, 2, with_=["M13,M14"], without=["M09", "M06"]) == []
+
+
+def test_swap_in_without_swap_out_names_what_to_drop():
+    [message] = problems(plan_with_tracks(), 2, with_=["M13"])
+    assert "多了 45 分钟" in message
+    # every module of exactly 45 minutes is offered as the one to swap out
+    assert all(m in message for m in ("M06", "M09", "M11")) and "--without M00" in message  # a standard module first
+
+
+def test_swap_out_without_swap_in_names_what_to_add():
+    found = problems(plan_with_tracks(), 2, without=["M09"])
+    assert not any("缺少" in p for p in found)  # left out on purpose is not missing
+    [message] = [p for p in found if "教学时间合计" in p]
+    assert "少了 45 分钟" in message and "M13" in message and "M14" in message
+    assert "--with M13" in message  # an optional track is the first suggestion
+
+
+def test_one_day_swap_checks_the_split_of_what_was_picked():
+    metas = plan_with_tracks()
+    by_module(metas, "M13")["minutes"].update({"讲解": 30, "练习": 0 + 1, "互动": 1, "案例": 1})
+    found = problems(metas, 1, with_=["M13"], without=["M00"])  # M00's 1-day block is 30 minutes
+    rows = schedule(metas, 1, with_=["M13"], without=["M00"])
+    assert "M13" in {r.module for r in rows} and teaching_minutes(rows) == 363
+    assert any("多了 3 分钟" in p for p in found), found
+    # the lecture-heavy track now skews the day; the check names it
+    assert any("占" in p and "个百分点" in p and "M13" in p for p in found), found
+
+
+@pytest.mark.parametrize("with_, without, match", [(["M99"], [], "M13"), (["M13"], ["M13"], "--with 和 --without")])
+def test_bad_picks_are_explained(with_, without, match):
+    with pytest.raises(CourseError, match=match):
+        problems(plan_with_tracks(), 2, with_=with_, without=without)
+
+
+def test_cli_swaps_a_real_optional_track():
+    tracks = agenda.optional_tracks([lesson.meta for lesson in read_lessons()])
+    assert tracks, "no optional-track lesson found"
+    done = subprocess.run([sys.executable, "-m", "course", "agenda", "--days", "2", "--format", "csv",
+                           "--with", tracks[0], "--without", "M09"],
+                          capture_output=True, text=True, encoding="utf-8")
+    assert done.returncode == 0, done.stderr
+    taught = {r["module"] for r in csv.DictReader(io.StringIO(done.stdout)) if r["kind"] in KINDS}
+    assert tracks[0] in taught and "M09" not in taught
+    plain = subprocess.run([sys.executable, "-m", "course", "agenda", "--days", "2", "--format", "csv"],
+                           capture_output=True, text=True, encoding="utf-8")
+    assert tracks[0] not in {r["module"] for r in csv.DictReader(io.StringIO(plain.stdout))}
+    assert "--with" in plain.stderr  # the optional tracks are named, with how to swap one in

@@ -124,10 +124,18 @@ def test_grading_panel_reports_a_missing_folder(tmp_path):
 
 def test_agenda_panel_offers_a_download():
     panel = console.agenda_panel()
-    days, start, fmt, button, link, preview = panel.children
+    days, start, fmt, with_, without, button, link, preview = panel.children
     days.value, fmt.value = 1, "csv"
     panel.build()
     assert "download='agenda-1d.csv'" in link.value and "<table>" in preview.value
+    # an optional track swapped in, a module swapped out: the same as agenda --with / --without
+    days.value, with_.value, without.value = 2, "M13", "M09"
+    panel.build()
+    assert ">M13<" in preview.value and ">M09<" not in preview.value
+    with_.value = "M99"
+    panel.build()
+    assert link.value.startswith("❌") and "M99" in link.value
+    with_.value, without.value = "", ""
     start.value = "25:99"
     panel.build()
     assert link.value.startswith("❌")
