@@ -103,3 +103,35 @@ def configure(c, settings: dict) -> None:
 
 def settings_from_env() -> dict:
     return json.loads(os.environ[SETTINGS_ENV])
+
+
+def configure_kubernetes(c, state: str = "/srv/jupyterhub/classroom", service_port: int = 10101,
+                         hub_host: str = "hub") -> None:
+    """The classroom on Zero to JupyterHub (KubeSpawner): called from the chart's hub.extraConfig.
+
+    The chart runs the proxy and the spawner; this adds the class-code login, the classroom service
+    in the hub pod (state on the hub's volume) and what a trainee's kernel needs to reach it.
+    Submissions travel over HTTP, so no shared filesystem is needed.
+    """
+    c.JupyterHub.authenticator_class = "course.classroom.auth.ClassroomAuthenticator"
+    c.ClassroomAuthenticator.class_code = os.environ["COURSE_CLASS_CODE"]
+    c.ClassroomAuthenticator.trainer_password = os.environ["COURSE_TRAINER_PASSWORD"]
+    c.ClassroomAuthenticator.state_dir = state
+    c.Authenticator.allow_all = True
+    c.Authenticator.admin_users = {"trainer"}
+    c.JupyterHub.template_paths = [str(HERE / "templates")]
+    c.JupyterHub.template_vars = {"ui": login_texts()}
+    c.JupyterHub.default_url = default_url
+    c.KubeSpawner.default_url = START_PAGE
+    c.KubeSpawner.environment = {"COURSE_CLASSROOM_URL": f"http://{hub_host}:{service_port}/services/{SERVICE}"}
+    c.KubeSpawner.server_token_scopes = ["users:activity!user", "access:servers!server",
+                                         f"access:services!service={SERVICE}"]
+    c.JupyterHub.services = [
+        {"name": SERVICE, "url": f"http://{hub_host}:{service_port}", "oauth_no_confirm": True, "display": True,
+         "command": [sys.executable, "-m", "course.classroom.service", "--state", state,
+                     "--port", str(service_port), "--ip", "0.0.0.0"]},
+    ]
+    c.JupyterHub.load_roles = [
+        {"name": "user", "scopes": ["self", f"access:services!service={SERVICE}"]},
+        {"name": "classroom-service", "services": [SERVICE], "scopes": ["list:users", "read:users"]},
+    ]

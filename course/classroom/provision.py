@@ -66,3 +66,20 @@ def provision(home: Path, uid: int, gid: int) -> bool:
 
 def remove_home(home: Path) -> None:
     shutil.rmtree(home, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m course.classroom.provision DIR``: write the trainee home files into DIR (used
+    when baking the trainee image in deploy/Containerfile)."""
+    import sys
+
+    target = Path((argv if argv is not None else sys.argv[1:])[0])
+    for name, data in bundle_files():
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

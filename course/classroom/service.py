@@ -246,10 +246,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course.classroom.service")
     parser.add_argument("--state", type=Path, required=True)
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--ip", default="127.0.0.1", help="0.0.0.0 on Kubernetes: kernels in other pods post here")
     args = parser.parse_args(argv)
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/classroom/")
     app = make_app(args.state, prefix)
-    app.listen(args.port, "127.0.0.1", max_body_size=200 * 2**20)
+    app.listen(args.port, args.ip, max_body_size=200 * 2**20)
     loop = ioloop.IOLoop.current()
     for sig in (signal.SIGINT, signal.SIGTERM):  # the hub stops its services on shutdown: exit quietly
         signal.signal(sig, lambda *_: loop.add_callback_from_signal(loop.stop))
