@@ -160,3 +160,9 @@ def variant_feedback(master, question, variant: int) -> dict[str, str]:
     mapping = question_map(master.name, question, variant)
     return {mapping.get(k, k): v for k, v in feedback.items()} if mapping else feedback
 __all__ = ["letter_map", "option_shift", "variant_date", "variant_pick"]
+
+
+def question_varies(question) -> bool:
+    """Whether a question's answer is expected to change between variants: not ``varies: false``,
+    and not a role-play record (that answer is the trainee's own path, whatever the variant)."""
+    return question.spec.get("varies") is not False and question.spec.get("kind") != "record"
