@@ -10,15 +10,23 @@ Interface for content authors (issues 15, 17, 19) — the short version
   ``variant_pick([...], variant)`` (first item for variant 0), another analysis date from
   ``variant_date(variant)``; both are in ``from course import …``. Start the exercise with
   ``start_exercise("07-rfm", variant=variant)``.
-* **level: core | advanced** on every question. Core (基础): a number, a choice or a short text the
-  trainee reads off the screen or decides from the lesson; the solution is ONE literal assignment,
-  ``q3 = 1234.5  # SOLUTION`` (the value shown by a provided cell), never a table. Advanced (进阶):
-  optional code-writing questions. Core ≥ 70 % of the points and ≥ 6 core questions per exercise.
+* **level: core | advanced** on every question. Core (基础): a number, a choice, a short text or a
+  record code the trainee reads off the screen or decides from the lesson; the solution is ONE
+  line ``q3 = <expression>  # SOLUTION`` (no BEGIN/END block), so the blank exercise shows
+  ``q3 = ...`` and typing a value is the only code. Because the data differ per variant, that
+  expression reads the value a provided cell displays (``q3 = summary.loc["冠军客户", "customers"]``),
+  it is not a typed literal — except for choices, texts and record codes. A core NUMBER must appear
+  in the text or HTML output of a provided cell (not only inside a widget), with enough digits to
+  pass its tolerance: tests/exercises/test_tracks.py runs the blank exercise, takes the number from
+  those outputs and types it. No core table question. Core ≥ 70 % of the points and ≥ 6 core
+  questions per exercise. Advanced (进阶, shown as optional): code-writing questions.
 * **varies: false** for a question whose answer is the same in every variant (a pure concept
   question). Such a choice question is not shuffled. Every other choice question whose options are
   listed in its prompt as ``- A. …`` lines has its options rotated per variant (the answer letter is
-  remapped, in the reference answers and in ``--master`` copies), so it varies. ≥ 60 % of the core
-  points must vary.
+  remapped, in the reference answers and in ``--master`` copies), so it varies; keep options whose
+  order matters (「以上都对」, ranges) in a ``varies: false`` question. ≥ 60 % of the core points must
+  vary, and variants 1 and 2 must give different answers to every varying question
+  (tests/exercises/test_variants.py). A ``kind: record`` question never counts as varying.
 * **feedback: {B: "为什么诱人、为什么不对"}** per option (choice questions): shown by ``check()`` when
   the trainee picks that option and on the grader's feedback page. Letters are the master's letters.
 * **kind: record** with ``scenario: <id>``: the trainee types the record code the role-play
