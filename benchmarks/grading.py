@@ -25,6 +25,8 @@ from _common import REPO, interleave, isolated_jupyter_env, print_ratios
 from peers import PeerUnavailable, kernel_home, nbgrader_course, otter_autograder, peer_venv
 
 HERE = Path(__file__).resolve().parent
+SANDBOXED = "course grade (sandboxed)"
+UNSANDBOXED = "course grade --no-sandbox"
 sys.path.insert(0, str(REPO / "tests" / "exercises" / "grading"))
 
 
@@ -77,11 +79,15 @@ def main() -> None:
 
         counter = iter(range(10_000))
 
-        def ours():
-            outs["course grade"] = folder / f"out{next(counter)}"  # fresh each round: no resumed grades
-            run([sys.executable, "-m", "course", "grade", args.exercise, str(folder / "class"),
-                 "--out", str(outs["course grade"]), "--workers", str(args.workers)], env)
-        contestants["course grade"] = ours
+        def ours(label: str, *extra: str):
+            def go():
+                outs[label] = folder / f"out{next(counter)}"  # fresh each round: no resumed grades
+                run([sys.executable, "-m", "course", "grade", args.exercise, str(folder / "class"),
+                     "--out", str(outs[label]), "--workers", str(args.workers), *extra], env)
+            return go
+        # the same grader with and without the sandbox (issue 14: the sandbox may cost ≤ 10 %)
+        contestants[SANDBOXED] = ours(SANDBOXED)
+        contestants[UNSANDBOXED] = ours(UNSANDBOXED, "--no-sandbox")
 
         if "nbgrader" in peers:
             try:
@@ -121,6 +127,7 @@ def main() -> None:
         print_ratios(f"{args.copies} submissions of {args.exercise}, {args.workers} workers, "
                      f"{args.rounds} interleaved rounds (wall-clock seconds for the whole class)",
                      times, base="bare nbclient")
+        sandbox_cost(times)
         print("score given to the first submission (max 15; the submission has q3 wrong):")
         for line in scores(outs, notebooks[0].stem):
             print("  " + line)
@@ -128,13 +135,29 @@ def main() -> None:
         print(f"{name}: NOT MEASURED — {why}")
 
 
+def sandbox_cost(times: dict[str, list[float]]) -> None:
+    """The sandboxed and the unsandboxed grader side by side, round by round (same machine, same
+    moment), and the median ratio against the 10 % budget."""
+    import statistics
+
+    paired = list(zip(times[SANDBOXED], times[UNSANDBOXED]))
+    print(f"sandbox cost, round by round ({SANDBOXED} vs {UNSANDBOXED}):")
+    for n, (boxed, bare) in enumerate(paired, 1):
+        print(f"  round {n}: {boxed:7.2f} s vs {bare:7.2f} s  ratio {boxed / bare:.3f}")
+    ratio = statistics.median(b / u for b, u in paired)
+    verdict = "within" if ratio <= 1.10 else "OVER"
+    print(f"  median ratio {ratio:.3f} ({(ratio - 1) * 100:+.1f} %), {verdict} the 10 % budget")
+
+
 def scores(outs: dict[str, Path], trainee: str) -> list[str]:
     """What each tool awarded one submission: a check that the race was like for like."""
     lines = []
-    if "course grade" in outs:
-        with open(outs["course grade"] / "gradebook.csv", encoding="utf-8-sig") as f:
+    for label in (SANDBOXED, UNSANDBOXED):
+        if label not in outs:
+            continue
+        with open(outs[label] / "gradebook.csv", encoding="utf-8-sig") as f:
             rows = [r for r in csv.DictReader(f) if trainee in json.dumps(r, ensure_ascii=False)]
-        lines.append(f"course grade: {rows_score(rows)}")
+        lines.append(f"{label}: {rows_score(rows)}")
     if "nbgrader autograde" in outs:
         files = sorted((outs["nbgrader autograde"] / "autograded" / trainee).rglob("*.ipynb"))
         lines.append(f"nbgrader: {nbgrader_score(files[0]) if files else 'no autograded notebook'}")

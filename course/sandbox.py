@@ -46,7 +46,8 @@ class Sandbox:
     setpriv: str | None  # set when the grader is root: drop to an unprivileged uid before bwrap
 
     def next_uid(self) -> int | None:
-        return UID_BASE + next(_uids) % 1_000_000 if self.setpriv else None
+        # unique across grader processes too (parallel graders must not share a process count)
+        return UID_BASE + (os.getpid() % 1_000_000) * 100 + next(_uids) % 100 if self.setpriv else None
 
     def wrap(self, argv: list[str], *, private: list[Path], env: dict[str, str],
              uid: int | None = None, readonly: list[Path] = ()) -> list[str]:

@@ -21,6 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import nbformat
+import zmq
+import zmq.asyncio
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
@@ -64,7 +66,8 @@ class RunResult:
 
 
 KERNEL_ARGV = [sys.executable, "-m", "course.exercises.grading.sandbox_kernel", "-f", "{connection_file}"]
-MESSAGE_CAP = 64 * 1024 * 1024  # no single kernel message may be larger (zmq drops the sender)
+# no single kernel message may be larger: zmq drops it before it fills the grader's memory
+MESSAGE_CAP = 256 * 1024 * 1024
 _LINE = re.compile(r"line (\d+)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_.]{0,79}")
@@ -258,6 +261,8 @@ class _Kernel:
     def manager(self) -> AsyncKernelManager:
         km = AsyncKernelManager(kernel_name=KERNEL_NAME,
                                 kernel_spec_manager=KernelSpecManager(kernel_dirs=[self.spec_dir]))
+        km.context = zmq.asyncio.Context()  # its own, so the size cap below touches no other socket
+        km.context.setsockopt(zmq.MAXMSGSIZE, MESSAGE_CAP)
         if self.sandbox is not None:  # no network inside: the kernel listens on file sockets
             km.transport, km.ip = "ipc", str(self.conn / "k")
             km.connection_file = str(self.conn / "kernel.json")
@@ -266,7 +271,11 @@ class _Kernel:
                 os.chown(km.connection_file, self.uid, self.uid)
         return km
 
-    def cleanup(self) -> None:
+    def cleanup(self, km: AsyncKernelManager) -> None:
+        try:
+            km.context.destroy(linger=0)
+        except Exception:  # already closed
+            pass
         confinement.remove_cgroup(self.cgroup)
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -311,7 +320,7 @@ async def _attempt(nb, question_ids: list[str], limits: Limits, skip: set[int],
         result.problems = [p for p in client.problems if p.index < cell_count]
         result.output_truncated = client.output_truncated
         await _ensure_stopped(client, km)
-        kernel.cleanup()
+        kernel.cleanup(km)
     return result, client.current_index
 
 

@@ -84,7 +84,9 @@ def test_gradebook_and_reports(graded, master):
     results, out, files = graded
     with open(out / "gradebook.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["trainee", "exercise", "question", "points", "max_points", "status", "message"]
+    assert list(rows[0]) == ["trainee", "exercise", "question", "points", "max_points", "status", "message",
+                             "sandboxed"]
+    assert {r["sandboxed"] for r in rows} == {"yes"}
     assert len(rows) == len(files) * len(master.questions)
     assert {r["status"] for r in rows} <= {"correct", "partial", "wrong", "unanswered", "error", "timeout", "unreadable"}
     payload = json.loads((out / "results.json").read_text(encoding="utf-8"))
