@@ -174,13 +174,32 @@ def build(out: Path, assessment: bool = False) -> Path:
     return out
 
 
+def write_trainee_exercises(roster: Path, folder: Path, assessment: bool = False) -> list[Path]:
+    """Every exercise in each trainee's own variant (issue 19): ``folder/<trainee>/<NN-slug>.ipynb``,
+    from a roster CSV (``trainee,variant``); assessment copies keep shape checks only."""
+    from course.exercises.assign import masters, read_roster, write_roster
+
+    written = []
+    for master in masters():
+        for path in write_roster(master.stem, read_roster(roster), folder):
+            if assessment:
+                path.write_bytes(assessment_notebook(path.read_bytes()))
+            written.append(path)
+    return written
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m course release", description=t("cli.release"))
     parser.add_argument("--out", type=Path, required=True, help=t("trainer.arg_zip"))
     parser.add_argument("--assessment", action="store_true", help=t("trainer.arg_assessment"))
+    parser.add_argument("--roster", type=Path, default=None, help=t("assign.arg_release_roster"))
     args = parser.parse_args(argv)
     try:
         path = build(args.out, assessment=args.assessment)
+        if args.roster:  # one exercise per trainee, beside the bundle
+            folder = path.with_name(path.stem + "-trainees")
+            count = len(write_trainee_exercises(args.roster, folder, args.assessment))
+            print(t("assign.release_roster_done", count=count, folder=folder))
     except CourseError as error:
         print("❌ " + str(error), file=sys.stderr)
         return 2

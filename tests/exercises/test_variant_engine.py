@@ -167,3 +167,18 @@ def test_variant_helpers_are_reproducible_and_keep_variant_zero():
     assert all(a != b for a, b in zip(shifts, shifts[1:])) and option_shift("07-rfm", "q3", 0, 4) == 0
     with pytest.raises(CourseError, match="variant"):
         variant_pick([1, 2], -1)
+
+
+def test_release_writes_one_exercise_per_trainee_from_a_roster(kit):
+    from course.trainer.release import write_trainee_exercises
+
+    tmp = kit["tmp"]
+    roster = tmp / "release-roster.csv"
+    roster.write_text("trainee,variant\nalice,1\nbob,2\n", encoding="utf-8")
+    with course_folders(tmp):
+        written = write_trainee_exercises(roster, tmp / "release", assessment=True)
+    assert sorted(p.relative_to(tmp / "release").as_posix() for p in written) == \
+        [f"alice/{NAME}.ipynb", f"bob/{NAME}.ipynb"]
+    alice = nbformat.read(tmp / "release" / "alice" / f"{NAME}.ipynb", as_version=4)
+    assert alice.metadata["course"]["variant"] == 1
+    assert all(not q.get("digests") for q in alice.metadata["course"]["questions"])  # assessment: shapes only
