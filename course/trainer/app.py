@@ -8,12 +8,21 @@ Voila starts one kernel per page load and keeps it until told otherwise; a class
 page all day would pile up kernels. The kernel manager therefore culls kernels that have been idle
 for ``--idle-minutes`` and have no page attached (an open page keeps its kernel, so a trainee who
 listens for twenty minutes does not find a dead widget).
+
+App mode hides code, so the served copy also leaves out cells tagged ``lab-only`` (instructions such
+as "click a grey code cell, press Shift+Enter"), and each link to an exercise leads to a local Chinese
+page saying how to open it in JupyterLab (with a direct link when ``--lab-url`` is given) instead of
+Voila's 403. Voila's lab template loads Font Awesome from a CDN; the ``course_app`` template
+(app_templates/) serves a vendored copy, so an offline room keeps its icons.
 """
 from __future__ import annotations
 
 import argparse
+import html
 import importlib.util
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +33,9 @@ from course.core.i18n import CourseError, t
 from course.trainer.lessons import find_lesson, strip_trainer_notes
 
 DEFAULT_PORT = 8866
+LAB_ONLY_TAG = "lab-only"
+TEMPLATES = Path(__file__).parent / "app_templates"  # holds voila/templates/course_app
+EXERCISE_LINK = re.compile(r"\]\((?:\.\./)?exercises/([\w-]+)\.ipynb\)")
 DEFAULT_IDLE_MINUTES = 10
 CULL_INTERVAL_SECONDS = 60
 
@@ -37,6 +49,8 @@ def voila_args(notebook: Path, port: int = DEFAULT_PORT, idle_seconds: int = 60 
             "--strip_sources=True",            # code cells show their outputs only
             "--show_tracebacks=False",
             "--theme=light",
+            "--template=course_app",            # Font Awesome served locally, not from a CDN
+            r"--VoilaConfiguration.file_allowlist=.*\.(png|jpg|gif|svg|html)",  # the exercise help pages
             f"--MappingKernelManager.cull_idle_timeout={int(idle_seconds)}",
             f"--MappingKernelManager.cull_interval={int(cull_interval)}",
             "--MappingKernelManager.cull_connected=False",  # an open page keeps its kernel
@@ -46,7 +60,43 @@ def voila_args(notebook: Path, port: int = DEFAULT_PORT, idle_seconds: int = 60 
     return args
 
 
-def prepare(lesson: Path, folder: Path) -> Path:
+def app_env(environ=None) -> dict:
+    """Voila finds the course_app template through JUPYTER_PATH (nothing written outside the repo)."""
+    environ = dict(os.environ if environ is None else environ)
+    paths = [str(TEMPLATES), *[p for p in environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]]
+    environ["JUPYTER_PATH"] = os.pathsep.join(paths)
+    return environ
+
+
+def exercise_page(name: str, lab_url: str | None = None) -> str:
+    """A small Chinese page: how to open exercise ``name`` (app mode cannot run code)."""
+    direct = ""
+    if lab_url:
+        url = f"{lab_url.rstrip('/')}/lab/tree/exercises/{name}.ipynb"
+        direct = f"<p><a href='{html.escape(url)}' target='_blank'>{html.escape(t('app.open_direct'))}</a></p>"
+    steps = "".join(f"<li>{html.escape(t(key, name=name))}</li>" for key in ("app.step_lab", "app.step_open", "app.step_run"))
+    return (f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(t('app.exercise_title', name=name))}</title></head>"
+            f"<body style='font-family:sans-serif;max-width:640px;margin:2em auto;line-height:1.7'>"
+            f"<h2>{html.escape(t('app.exercise_title', name=name))}</h2><p>{html.escape(t('app.why'))}</p>"
+            f"{direct}<ol>{steps}</ol><p><a href='javascript:history.back()'>{html.escape(t('app.back'))}</a></p></body></html>")
+
+
+def app_notebook(nb: dict, folder: Path, lab_url: str | None = None) -> dict:
+    """The notebook as app mode shows it: no trainer notes, no lab-only cells, exercise links that
+    open a local help page (written into ``folder``)."""
+    nb = strip_trainer_notes(nb)
+    nb["cells"] = [c for c in nb["cells"] if LAB_ONLY_TAG not in c.get("metadata", {}).get("tags", [])]
+    for cell in nb["cells"]:
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        for name in set(EXERCISE_LINK.findall(source)):
+            (folder / f"open-exercise-{name}.html").write_text(exercise_page(name, lab_url), encoding="utf-8")
+        cell["source"] = EXERCISE_LINK.sub(lambda m: f"](voila/files/open-exercise-{m.group(1)}.html)", source)
+    return nb
+
+
+def prepare(lesson: Path, folder: Path, lab_url: str | None = None) -> Path:
     """Copy ``lesson`` without trainer notes into ``folder``, next to links to its sibling files
     (images, data) so that relative paths in the lesson still resolve."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -56,7 +106,7 @@ def prepare(lesson: Path, folder: Path) -> Path:
                 (folder / sibling.name).symlink_to(sibling, target_is_directory=sibling.is_dir())
             except OSError:  # no symlinks (e.g. Windows without developer mode): the lesson still runs
                 pass
-    nb = strip_trainer_notes(json.loads(lesson.read_text(encoding="utf-8")))
+    nb = app_notebook(json.loads(lesson.read_text(encoding="utf-8")), folder, lab_url)
     target = folder / lesson.name
     target.write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
     return target
@@ -70,7 +120,7 @@ def serve(command: list[str], folder: Path) -> int:
     """Run Voila until it ends, Ctrl+C or SIGTERM; never leave it (and its kernels) behind."""
     import signal
 
-    server = subprocess.Popen(command, cwd=folder)
+    server = subprocess.Popen(command, cwd=folder, env=app_env())
 
     def stop(*_):
         raise KeyboardInterrupt
@@ -96,13 +146,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--idle-minutes", type=float, default=DEFAULT_IDLE_MINUTES, help=t("trainer.arg_idle"))
     parser.add_argument("--cull-interval", type=int, default=CULL_INTERVAL_SECONDS, help=t("trainer.arg_cull_interval"))
     parser.add_argument("--no-browser", action="store_true", help=t("trainer.arg_no_browser"))
+    parser.add_argument("--lab-url", default=None, help=t("app.arg_lab_url"))
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="course-app-"))
     try:
         lesson = find_lesson(args.lesson)
         if voila_missing():
             raise CourseError("trainer.no_voila")
-        notebook = prepare(lesson, folder)
+        notebook = prepare(lesson, folder, args.lab_url)
         print(t("trainer.app_url", port=args.port, name=lesson.stem))
         return serve(voila_args(notebook, args.port, max(1, int(60 * args.idle_minutes)),
                                 cull_interval=max(1, args.cull_interval),

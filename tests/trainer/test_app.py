@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -30,14 +31,32 @@ def test_command_hides_code_and_culls_idle_kernels(tmp_path):
     assert "--no-browser" not in app.voila_args(tmp_path / "x.ipynb")
 
 
-def test_prepare_strips_trainer_notes_only(tmp_path):
+def test_prepare_strips_trainer_notes_and_lab_only_cells_only(tmp_path):
     copy = app.prepare(LESSON, tmp_path)
     original = json.loads(LESSON.read_text(encoding="utf-8"))
     served = json.loads(copy.read_text(encoding="utf-8"))
-    notes = [c for c in original["cells"] if "trainer-note" in c.get("metadata", {}).get("tags", [])]
-    assert notes and len(served["cells"]) == len(original["cells"]) - len(notes)
-    assert not any("trainer-note" in c.get("metadata", {}).get("tags", []) for c in served["cells"])
+    tags = [c.get("metadata", {}).get("tags", []) for c in original["cells"]]
+    dropped = [t for t in tags if "trainer-note" in t or app.LAB_ONLY_TAG in t]
+    assert any(app.LAB_ONLY_TAG in t for t in tags), "the lesson tags its Shift+Enter instructions"
+    assert dropped and len(served["cells"]) == len(original["cells"]) - len(dropped)
+    assert not any("Shift + Enter" in "".join(c["source"]) for c in served["cells"])
     assert served["metadata"] == original["metadata"]
+
+
+def test_exercise_links_open_a_chinese_help_page(tmp_path):
+    copy = app.prepare(LESSON, tmp_path, lab_url="http://127.0.0.1:8888")
+    text = copy.read_text(encoding="utf-8")
+    assert "../exercises/07-rfm.ipynb" not in text and "voila/files/open-exercise-07-rfm.html" in text
+    page = (tmp_path / "open-exercise-07-rfm.html").read_text(encoding="utf-8")
+    assert "怎样打开练习 07-rfm" in page and "http://127.0.0.1:8888/lab/tree/exercises/07-rfm.ipynb" in page
+
+
+def test_app_template_loads_nothing_from_the_network():
+    template = app.TEMPLATES / "voila" / "templates" / "course_app"
+    assert "https://" not in (template / "index.html.j2").read_text(encoding="utf-8")
+    assert (template / "static" / "fontawesome" / "css" / "all.min.css").exists()
+    assert list((template / "static" / "fontawesome" / "webfonts").glob("*.woff2"))
+    assert str(app.TEMPLATES) in app.app_env({})["JUPYTER_PATH"]
 
 
 def test_unknown_lesson(capsys):
@@ -98,6 +117,13 @@ def test_serves_code_free_and_culls_idle_kernels(tmp_path):
         assert "RFM 客户价值分层" in html                                    # so is the narrative
         assert "rfm_explorer(orders)" not in html and "from course import" not in html  # code is not
         assert "讲师提示" not in html
+        assert "course_app/static/fontawesome" in html  # icons served locally
+        assert not re.findall(r"<(?:link|script|img)[^>]*(?:src|href)=[\"']https?://", html), "app mode requests nothing from the network"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/templates/course_app/static/fontawesome/css/all.min.css",
+                                    timeout=30) as answer:
+            assert answer.status == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/voila/files/open-exercise-07-rfm.html", timeout=30) as answer:
+            assert "怎样打开练习" in answer.read().decode("utf-8")  # the exercise link leads somewhere useful
         # the page's kernel exists, nobody connects to it, so it is culled after ~3 s of idling
         assert started, "voila started no kernel for the page"
         assert _wait(lambda: _kernels(server.pid) == [], 90), "idle kernel was not culled"
