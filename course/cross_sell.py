@@ -25,9 +25,13 @@ def baskets(orders: pd.DataFrame, customer_col: str = "customer_id", item_col: s
     """A customer × item table of True/False: has this customer ever bought this item?"""
     require_columns(orders, [customer_col, item_col], "cross_sell", "orders")
     buys = orders[orders["amount"] > 0] if "amount" in orders.columns else orders
-    table = pd.crosstab(buys[customer_col], buys[item_col].astype(str)) > 0
-    table.columns.name = None
-    return table
+    buys = buys[buys[customer_col].notna() & buys[item_col].notna()]
+    # integer codes and one numpy assignment: several times faster than pd.crosstab
+    who, customers = pd.factorize(buys[customer_col], sort=True)
+    what, items = pd.factorize(buys[item_col].astype(str), sort=True)
+    table = np.zeros((len(customers), len(items)), dtype=bool)
+    table[who, what] = True
+    return pd.DataFrame(table, index=pd.Index(customers, name=customer_col), columns=list(items))
 
 
 def association_rules(orders: pd.DataFrame, min_support: float = 0.05, customer_col: str = "customer_id",

@@ -37,7 +37,9 @@ def _positive(value, name: str) -> float:
 
 
 def event_budget(guests: int, items: dict | None = None) -> pd.DataFrame:
-    """One row per item: kind (fixed / per_guest), unit cost, cost; a last row (合计) with the total."""
+    """One row per item: cost type (固定 / 按人), unit cost, cost; a last row (合计) with the total.
+
+    ``items`` maps a name to ``(kind, amount)`` with kind ``"fixed"`` or ``"per_guest"``."""
     guests = _positive(guests, "guests")
     items = SAMPLE_ITEMS if items is None else items
     rows = []
@@ -46,10 +48,10 @@ def event_budget(guests: int, items: dict | None = None) -> pd.DataFrame:
         if kind not in ("fixed", "per_guest"):
             raise CourseError("events.bad_kind", name=name, kind=kind)
         unit = _positive(unit, name)
-        rows.append({"expense": name, "kind": kind, "unit_cost": unit,
+        rows.append({"expense": name, "cost_type": t(f"events.{kind}"), "unit_cost": unit,
                      "cost": unit * guests if kind == "per_guest" else unit})
-    out = pd.DataFrame(rows, columns=["expense", "kind", "unit_cost", "cost"])
-    total = pd.DataFrame([{"expense": t("events.total"), "kind": "", "unit_cost": float("nan"), "cost": out["cost"].sum()}])
+    out = pd.DataFrame(rows, columns=["expense", "cost_type", "unit_cost", "cost"])
+    total = pd.DataFrame([{"expense": t("events.total"), "cost_type": "", "unit_cost": float("nan"), "cost": out["cost"].sum()}])
     return pd.concat([out, total], ignore_index=True)
 
 
