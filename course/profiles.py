@@ -404,8 +404,8 @@ def seasonal_demand(orders: pd.DataFrame, customers=None, by: str = "customer_ty
     used = sorted(last_month[last_month == 12].index)[-years:]  # complete calendar years only
     data = data.assign(year=dates.dt.year, quarter=dates.dt.quarter)
     data = data[data["year"].isin(used)]
-    amounts = data.pivot_table(index=["segment", "year"], columns="quarter", values="amount",
-                               aggfunc="sum", fill_value=0.0).reindex(columns=[1, 2, 3, 4], fill_value=0.0)
+    amounts = (data.groupby(["segment", "year", "quarter"], observed=True)["amount"].sum()
+               .unstack("quarter", fill_value=0.0).reindex(columns=[1, 2, 3, 4], fill_value=0.0))
     shares = amounts.div(amounts.sum(axis=1), axis=0).groupby(level="segment").mean()
     table = shares.stack().rename("share").reset_index()
     table["seasonal_index"] = table["share"] * 4
@@ -424,7 +424,7 @@ def demand_forecast(orders: pd.DataFrame, customers=None, by: str = "customer_ty
     data = _with_segment(orders, customers, by)
     year = pd.to_datetime(data["order_date"]).dt.year
     last = int(year.max())
-    totals = data.assign(year=year).groupby(["segment", "year"])["amount"].sum().unstack("year")
+    totals = data.assign(year=year).groupby(["segment", "year"], observed=True)["amount"].sum().unstack("year")
     if growth is None:
         rate = totals[last] / totals[last - 1] - 1
     else:
