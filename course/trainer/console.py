@@ -31,6 +31,28 @@ def find_exercises() -> list[str]:
     return [p.stem for p in sorted(paths.solutions_dir().glob("[0-9][0-9]-*.ipynb"))]
 
 
+def exercise_title(name: str) -> str:
+    """「M07 · RFM 客户价值分层」 for 07-rfm, from the lesson's metadata (the file name otherwise)."""
+    try:
+        meta = json.loads((paths.notebooks_dir() / f"{name}.ipynb").read_text(encoding="utf-8"))["metadata"]["course"]
+        return f"M{name[:2]} · {meta['title']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return name
+
+
+def exercise_options() -> list[tuple[str, str]]:
+    """The grading dropdown's choices: Chinese titles shown, file names used."""
+    return [(exercise_title(name), name) for name in find_exercises()]
+
+
+def _titled(stats: list[dict], results: list[dict]) -> list[dict]:
+    """Question stats labelled by their titles (「q1 一位客户的 F」), not only q1…q8."""
+    from course.exercises.grading.gradebook_xlsx import question_label, question_titles
+
+    titles = question_titles(str(results[0].get("exercise", ""))) if results else {}
+    return [{**s, "question": question_label(s["question"], titles)} for s in stats]
+
+
 def progress_text(done: int, total: int, seconds: float) -> str:
     if total == 0:
         return t("trainer.console_nothing")
@@ -55,7 +77,7 @@ def summary_view(results: list[dict]) -> dict:
 
     if not results:
         return {"png": b"", "text": t("trainer.console_no_results"), "stats": []}
-    stats = question_stats(results)
+    stats = _titled(question_stats(results), results)
     hardest = sorted(stats, key=lambda s: s["success"])[:3]
     points = [sum(r["points"] for r in res["rows"]) for res in results]
     maximum = sum(r["max_points"] for r in results[0]["rows"])
@@ -174,20 +196,33 @@ def _layout(width: str = "420px"):
     return w.Layout(width=width)
 
 
+def _chart():
+    """A chart image that stays hidden while it has no picture: an empty Image is a broken icon."""
+    import ipywidgets as w
+
+    return w.Image(format="png", layout=w.Layout(max_width="720px", display="none"))
+
+
+def _show_chart(chart, png: bytes) -> None:
+    if png:
+        chart.value = png
+    chart.layout.display = "" if png else "none"
+
+
 def grading_panel(submissions: str = "submissions", out: str = "grading-out"):
     """Pick an exercise and a folder of submissions, grade them, watch the progress."""
     import ipywidgets as w
 
-    exercises = find_exercises()
+    exercises = exercise_options()
     style = {"description_width": "110px"}
-    exercise = w.Dropdown(options=exercises, value=exercises[0] if exercises else None,
+    exercise = w.Dropdown(options=exercises, value=exercises[0][1] if exercises else None,
                           description=t("trainer.console_exercise"), style=style, layout=_layout())
     folder = w.Text(value=submissions, description=t("trainer.console_folder"), style=style, layout=_layout("560px"))
     target = w.Text(value=out, description=t("trainer.console_out"), style=style, layout=_layout("560px"))
     button = w.Button(description=t("trainer.console_grade"), button_style="primary", icon="check")
     bar = w.IntProgress(value=0, min=0, max=1, layout=_layout("560px"))
     status = w.HTML()
-    chart = w.Image(format="png", layout=w.Layout(max_width="720px"))
+    chart = _chart()
     panel = w.VBox([exercise, folder, target, button, bar, status, chart])
     panel.job = None
 
@@ -203,14 +238,15 @@ def grading_panel(submissions: str = "submissions", out: str = "grading-out"):
                 view = summary_view(job.results)
                 text = "✅ " + html.escape(view["text"]) + "<br>" + html.escape(
                     t("trainer.console_reports", out=str(Path(job.out).resolve())))
-                chart.value = view["png"]
+                _show_chart(chart, view["png"])
                 bar.bar_style = "success"
             button.disabled = False
         status.value = text
 
     def start(_=None) -> None:
         button.disabled = True
-        bar.bar_style, chart.value = "", b""
+        bar.bar_style = ""
+        _show_chart(chart, b"")
         job = GradingJob(exercise.value, Path(folder.value).expanduser(), Path(target.value).expanduser())
         panel.job = job
         try:
@@ -232,12 +268,12 @@ def summary_panel(out: str = "grading-out"):
                     layout=_layout("560px"))
     button = w.Button(description=t("trainer.console_show_summary"), icon="bar-chart")
     text = w.HTML()
-    chart = w.Image(format="png", layout=w.Layout(max_width="720px"))
+    chart = _chart()
 
     def refresh(_=None) -> None:
         view = summary_view(load_results(Path(target.value).expanduser()))
         text.value = html.escape(view["text"])
-        chart.value = view["png"]
+        _show_chart(chart, view["png"])
 
     button.on_click(refresh)
     panel = w.VBox([target, button, text, chart])

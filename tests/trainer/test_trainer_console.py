@@ -56,8 +56,22 @@ def _result(trainee, points):
 def test_summary_view_names_the_hardest_question():
     view = console.summary_view([_result("a", [2, 0, 2]), _result("b", [2, 0, 0])])
     assert view["png"].startswith(b"\x89PNG")
-    assert "q2（0%）" in view["text"] and "2 份" in view["text"]
+    assert "q2 全体客户的平均 R（0%）" in view["text"] and "2 份" in view["text"]  # labelled by title
     assert console.summary_view([])["png"] == b""
+
+
+def test_exercises_are_listed_by_chinese_title():
+    options = dict(console.exercise_options())
+    assert options["M07 · RFM 客户价值分层"] == "07-rfm"
+    assert all(label != name for label, name in options.items())
+
+
+def test_an_empty_chart_is_hidden_never_a_broken_image():
+    panel = console.summary_panel(out="nowhere")
+    chart = panel.children[-1]
+    assert chart.layout.display == "none" and not bytes(chart.value)
+    panel.refresh()
+    assert chart.layout.display == "none"
 
 
 def test_load_results(tmp_path):
@@ -98,6 +112,16 @@ def test_grading_panel_grades_with_progress_and_chart(graded):
     totals = {r["trainee"]: sum(x["points"] for x in r["rows"]) for r in panel.job.results}
     assert totals["张三"] > 0 and totals["李四"] == 0
     assert (out / "gradebook.csv").exists() and (out / "summary.html").exists()
+    assert chart.layout.display != "none"
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out / "gradebook.xlsx").active  # for people: Chinese headers and values
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["学员", "练习", "题目"] and "结果" in header
+    values = {str(c.value) for row in sheet.iter_rows(min_row=2) for c in row}
+    assert "正确" in values or "错误" in values
+    assert not values & {"correct", "wrong", "core"} and any(v.startswith("q1 ") for v in values)
+    assert open(out / "gradebook.csv", encoding="utf-8-sig").readline().startswith("trainee,")  # tools' columns stay
 
 
 def test_second_run_resumes(graded):

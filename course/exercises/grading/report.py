@@ -12,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from course.core.i18n import t
+from course.exercises.grading.gradebook_xlsx import write_gradebook_xlsx
 
 COLUMNS = ["trainee", "exercise", "question", "level", "points", "max_points", "status", "message", "sandboxed"]
 LEVELS = ("core", "advanced")  # issue 15: core (基础) and advanced (进阶, optional) are reported apart
@@ -207,6 +208,7 @@ def write_all(results: list[dict], exercise: str, out: Path) -> list[str]:
             failed.append(t("grading.report_failed", name=name, error=type(error).__name__))
 
     attempt("gradebook.csv", write_gradebook, results, out)
+    attempt("gradebook.xlsx", write_gradebook_xlsx, results, out)  # Chinese headers, for people
     attempt("results.json", write_results_json, results, exercise, out)
     for result in results:
         attempt(f"feedback/{result.get('trainee')}.html", write_feedback, result, out)
