@@ -8,6 +8,7 @@ from course.core.i18n import t
 
 # command -> (module with a main(argv) function, catalog key of its one-line description)
 COMMANDS = {
+    "lab": ("course.trainer.lab", "app.cli_lab"),
     "doctor": ("course.trainer.doctor", "cli.doctor"),
     "data": ("course.data.build", "cli.data"),
     "assign": ("course.exercises.assign", "cli.assign"),

@@ -48,3 +48,16 @@ def test_make_lab_is_chinese_and_asks_no_news_question(tmp_path):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+
+
+def test_python_m_course_lab_is_make_lab_without_make():
+    """Windows and conda trainers: the same JupyterLab command, from `python -m course lab`."""
+    from course.trainer import lab
+
+    command = lab.lab_command(["--no-browser", "--port=9999"], root=REPO)
+    assert command[1:4] == ["-m", "jupyter", "lab"]
+    assert f"--ServerApp.root_dir={REPO}" in command
+    assert "--LabApp.default_url=/lab/tree/notebooks/00-start.ipynb" in command
+    settings = next(a for a in command if a.startswith("--LabApp.app_settings_dir="))
+    assert json.loads((REPO / settings.split("=", 1)[1] / "overrides.json").read_text(encoding="utf-8"))
+    assert command[-2:] == ["--no-browser", "--port=9999"]
