@@ -35,6 +35,27 @@ def nav(items: list[tuple[str, str]], index: int) -> str:
     return "<nav class='course-nav'>" + "".join(links) + "</nav>"
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def label_still_widgets(nb):
+    """Put a note above every saved widget: in the book it is a still picture of the run, and the
+    lesson must be opened in JupyterLab to use it live (the text beside it says 'drag to recalculate')."""
+    note = ("<div class='course-still' style='background:#fff8e1;border-left:4px solid #f9a825;"
+            f"padding:6px 10px;margin:4px 0;font-size:90%'>📷 {html.escape(t('book.still_widget'))}</div>")
+    for cell in nb.cells:
+        outputs = cell.get("outputs", []) if cell.get("cell_type") == "code" else []
+        if any(WIDGET_VIEW in o.get("data", {}) for o in outputs):
+            cell["outputs"] = [nbformat_output(note)] + outputs
+    return nb
+
+
+def nbformat_output(html_text: str):
+    import nbformat
+
+    return nbformat.v4.new_output("display_data", data={"text/html": html_text})
+
+
 def index_page(entries: list[dict]) -> str:
     """The handbook's table of contents."""
     title = t("trainer.book_title")
@@ -67,7 +88,7 @@ def build(lessons: list[Path], out: Path, log=print) -> list[Path]:
         log(t("trainer.rendering", name=path.stem))
         nb = render.read(path)
         render.execute(nb, cwd=path.parent)
-        notebooks.append((path, strip_trainer_notes(nb)))
+        notebooks.append((path, label_still_widgets(strip_trainer_notes(nb))))
     items = [(f"{p.stem}.html", nb.metadata.get("course", {}).get("title", p.stem)) for p, nb in notebooks]
     pages, texts, entries = [], [], []
     for i, (path, nb) in enumerate(notebooks):

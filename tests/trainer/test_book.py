@@ -138,3 +138,14 @@ def test_cli_rejects_an_unknown_lesson(tmp_path):
     done = subprocess.run([sys.executable, "-m", "course", "book", "--only", "99-nothing", "--out", str(tmp_path)],
                           capture_output=True, text=True, encoding="utf-8")
     assert done.returncode == 2 and "07-rfm" in done.stderr
+
+
+def test_each_saved_widget_is_labelled_a_still_picture(site):
+    """The book's widgets do not recalculate; a note above each says so and how to use it live."""
+    from course.core.i18n import t
+
+    out, _ = site
+    demo = render.page_text((out / "01-widget-demo.html").read_text(encoding="utf-8"))
+    assert demo.count(t("book.still_widget")) == 1  # one widget, one note; the chart gets none
+    rfm = render.page_text((out / "07-rfm.html").read_text(encoding="utf-8"))
+    assert t("book.still_widget") in rfm
