@@ -64,6 +64,10 @@ class ClassroomSpawner(LocalProcessSpawner):
             "COURSE_CLASSROOM_URL": self.service_url,
             "COURSE_DATA_DIR": str(home / "datasets"),
             "COURSE_EXERCISES_DIR": str(home / "exercises"),
+            # the trainee python's prefix is .venv/trainee: point Jupyter at the project venv's
+            # server extensions (jupyterlab) and static files
+            "JUPYTER_PATH": str(VENV_BIN.parent / "share" / "jupyter"),
+            "JUPYTER_CONFIG_PATH": str(VENV_BIN.parent / "etc" / "jupyter"),
             "MPLCONFIGDIR": str(home / ".config" / "matplotlib"),
             "IPYTHONDIR": str(home / ".ipython"),
             "JUPYTER_CONFIG_DIR": str(home / ".jupyter"),

@@ -16,7 +16,7 @@ from course.classroom.names import account_name
 from course.classroom.simulate import literal
 
 sys.path.insert(0, str(REPO / "tests"))
-from browser.pages import code_cell, replace_source, run_cell, wait_for_notebook  # noqa: E402
+from browser.pages import code_cell, replace_source, run_all, run_cell, wait_for_notebook  # noqa: E402
 
 CHROMIUM = os.environ.get("COURSE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -80,7 +80,8 @@ def test_trainee_submits_and_dashboard_shows_it(classroom, chromium, tmp_path):
         notebook = classroom.state / "homes" / account / "exercises" / f"{EXERCISE}.ipynb"
         page.goto(f"{classroom.url}/user/{account}/lab/tree/exercises/{EXERCISE}.ipynb?reset")
         wait_for_notebook(page, notebook, timeout=180_000)
-        run_cell(page, code_cell(page, f'start_exercise("{EXERCISE}")'))
+        ran = run_all(page, timeout=180_000)  # the variant cell, the setup cell, every check
+        assert not ran["errors"], ran["errors"]
         cell = code_cell(page, f"{QUESTION} = ...")
         replace_source(page, cell, f"{QUESTION} = {literal(answer['answers'][QUESTION])}")
         run_cell(page, cell)
