@@ -128,7 +128,7 @@ def main() -> None:
                      f"{args.rounds} interleaved rounds (wall-clock seconds for the whole class)",
                      times, base="bare nbclient")
         sandbox_cost(times)
-        print("score given to the first submission (max 15; the submission has q3 wrong):")
+        print("score given to the first submission (the submission has q3 wrong):")
         for line in scores(outs, notebooks[0].stem):
             print("  " + line)
     for name, why in unavailable.items():

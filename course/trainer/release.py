@@ -161,7 +161,7 @@ def build(out: Path, assessment: bool = False) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for name, data in contents(assessment):
+        for name, data in (contents(assessment=True) if assessment else contents()):
             info = zipfile.ZipInfo(name, STAMP)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
