@@ -73,7 +73,7 @@ def _line_html(marks: dict, zone: Zone | None, plan: pd.DataFrame) -> str:
     def pos(x: float) -> float:
         return 100.0 * (x - low) / (high - low)
 
-    parts = ['<div style="position:relative;height:92px;max-width:640px;margin:6px 0 4px 0">',
+    parts = [f'<div style="position:relative;height:88px;width:{LINE_PX}px;max-width:100%;margin:6px 0 4px 0">',
              '<div style="position:absolute;top:40px;left:0;right:0;height:2px;background:#999"></div>']
     if zone:
         parts.append(f'<div style="position:absolute;top:32px;height:18px;left:{pos(zone.low):.1f}%;'
@@ -82,18 +82,34 @@ def _line_html(marks: dict, zone: Zone | None, plan: pd.DataFrame) -> str:
     for price in plan["price"]:
         parts.append(f'<div style="position:absolute;top:36px;left:calc({pos(price):.1f}% - 5px);width:10px;'
                      f'height:10px;border-radius:5px;background:{BASE_COLOR}"></div>')
-    rows = (("opening", BASE_COLOR, 0), ("target", BASE_COLOR, 1), ("floor", FLOOR_COLOR, 0),
-            ("limit", "#555", 1), ("final", ACCENT_COLOR, 2))
-    for key, color, lane in rows:
-        x = pos(marks[key])
-        top = (0, 14, 56)[lane]
+    colors = {"opening": BASE_COLOR, "target": BASE_COLOR, "floor": FLOOR_COLOR, "limit": "#555",
+              "final": ACCENT_COLOR}
+    placed: dict[int, list[tuple[float, float]]] = {top: [] for top in LANES}
+    for key in sorted(colors, key=lambda k: (marks[k], k)):
+        x, color = pos(marks[key]), colors[key]
         label = f"{t('negotiation.planner_line_' + key)} {_money(marks[key])}"
-        parts.append(f'<div style="position:absolute;top:{top}px;left:{x:.1f}%;transform:translateX(-50%);'
+        # near an edge the label hangs inwards, so it is never cut off
+        shift, left = ("0", x) if x < 12 else ("-100%", x - _width(label)) if x > 88 else ("-50%", x - _width(label) / 2)
+        span = (left, left + _width(label))
+        # the first lane (above the line, then below) where the label overlaps no label placed before
+        top = next((lane for lane in LANES if all(span[0] > b + 1 or span[1] < a - 1 for a, b in placed[lane])),
+                   LANES[-1])
+        placed[top].append(span)
+        parts.append(f'<div style="position:absolute;top:{top}px;left:{x:.1f}%;transform:translateX({shift});'
                      f'font-size:11px;white-space:nowrap;color:{color}">{html.escape(label)}</div>')
         parts.append(f'<div style="position:absolute;top:30px;left:{x:.1f}%;width:2px;height:22px;'
                      f'background:{color}"></div>')
     parts.append("</div>")
     return "".join(parts)
+
+
+LANES = (0, 14, 56, 70)  # label rows in px: two above the price line, two below
+LINE_PX = 640  # the drawing's width, to turn a label's width into a share of the line
+
+
+def _width(label: str) -> float:
+    """A label's rough width in % of the line (11 px per Chinese character, 6.5 per digit)."""
+    return 100.0 * sum(11 if ord(c) > 255 else 6.5 for c in label) / LINE_PX
 
 
 def _table_html(plan: pd.DataFrame, issues: list[str]) -> str:
