@@ -31,6 +31,15 @@ body, .jp-RenderedHTMLCommon, .jp-RenderedMarkdown, .reveal {{ font-family: {FON
 nav.course-nav {{ display: flex; gap: 1.5em; justify-content: space-between; padding: .6em 1em;
   margin: 0 0 1em; background: #eef3f8; border-radius: 6px; font-family: {FONT_STACK}; }}
 nav.course-nav a {{ color: #2F6690; text-decoration: none; }}
+/* printed handouts (PDF): a wide table wraps and shrinks to the page instead of being cut off */
+@media print {{
+  .jp-OutputArea-output, .jp-RenderedHTMLCommon {{ overflow: visible !important; }}
+  .jp-RenderedHTMLCommon table {{ table-layout: auto !important; width: 100% !important; max-width: 100%;
+    font-size: 8pt !important; }}
+  .jp-RenderedHTMLCommon th, .jp-RenderedHTMLCommon td {{ white-space: normal !important; min-width: 0 !important;
+    max-width: none !important; padding: 2px 4px !important; word-break: break-word; }}
+  .jp-OutputArea-output img {{ max-width: 100% !important; height: auto; }}
+}}
 """
 
 
@@ -74,12 +83,89 @@ def to_html(nb, *, static_prefix: str = "static/", title: str = "", nav_top: str
     return body
 
 
+SLIDE_HEIGHT = 760   # reveal.js height in slide pixels (see templates/course_reveal)
+SLIDE_BUDGET = 640   # what fits below the margins; a longer section continues on a sub-slide
+LINE_CHARS = 42      # CJK characters on one line of a slide
+
+
+def _text_height(text: str, line: int) -> int:
+    return sum(max(1, -(-len(row) // LINE_CHARS)) for row in text.splitlines() if row.strip()) * line
+
+
+def _markdown_height(text: str) -> int:
+    """Headings are tall, paragraphs and quotes add margins: measured against Chromium on M07."""
+    height = 0
+    for row in text.splitlines():
+        bare = row.lstrip("> ").strip()
+        if not bare:
+            height += 24  # paragraph margin
+        elif bare.startswith("#"):
+            height += 70
+        else:
+            height += max(1, -(-len(bare) // LINE_CHARS)) * 38
+    return height
+
+
+def estimate_height(cell) -> int:
+    """Roughly how tall a cell is on a slide (pixels): text lines, table rows, charts, widgets."""
+    if cell.cell_type == "markdown":
+        return 20 + _markdown_height(cell.source)
+    height = 20 + _text_height(cell.source, 24)
+    for output in cell.get("outputs", []):
+        data = output.get("data", {})
+        if "application/vnd.jupyter.widget-view+json" in data:
+            height += 420
+        elif any(key.startswith("image/") for key in data):
+            height += 400
+        elif "text/html" in data:
+            height += 40 + 30 * data["text/html"].count("<tr")
+        else:
+            height += _text_height(output.get("text", "") or data.get("text/plain", ""), 22)
+    return height
+
+
+def _split_long_markdown(nb):
+    """A markdown cell taller than a slide (a long case card) becomes several cells at paragraph
+    breaks (blank lines, or a lone '>' inside a quote), so the slides can continue it."""
+    import copy
+    import re
+
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown" or estimate_height(cell) <= SLIDE_BUDGET:
+            cells.append(cell)
+            continue
+        chunk: list[str] = []
+        for paragraph in re.split(r"\n(?:>?[ \t]*)\n", cell.source):
+            trial = "\n\n".join(chunk + [paragraph])
+            if chunk and _markdown_height(trial) + 20 > SLIDE_BUDGET:
+                cells.append(_markdown_like(cell, "\n\n".join(chunk), copy))
+                chunk = []
+            chunk.append(paragraph)
+        cells.append(_markdown_like(cell, "\n\n".join(chunk), copy))
+    nb.cells = cells
+    return nb
+
+
+def _markdown_like(cell, source: str, copy):
+    part = copy.deepcopy(cell)
+    part.pop("id", None)
+    part.source = source
+    return part
+
+
 def _slide_types(nb):
-    """Slides start at ## headings, sub-slides at ### headings; the rest joins the slide above."""
+    """Slides start at ## headings, sub-slides at ### headings; the rest joins the slide above
+    until the slide is full, then continues on a new sub-slide, so no slide runs off the screen."""
+    used = 0
     for i, cell in enumerate(nb.cells):
         text = cell.source.lstrip() if cell.cell_type == "markdown" else ""
         kind = "slide" if i == 0 or text.startswith(("# ", "## ")) else \
             "subslide" if text.startswith("### ") else "-"
+        height = estimate_height(cell)
+        if kind == "-" and used and used + height > SLIDE_BUDGET:
+            kind = "subslide"
+        used = height if kind != "-" else used + height
         cell.metadata.setdefault("slideshow", {})["slide_type"] = kind
     return nb
 
@@ -93,7 +179,7 @@ def to_slides(nb, *, static_prefix: str = "static/", title: str = "") -> str:
                               exclude_output_prompt=True)
     resources = {"course_static": static_prefix, "course_css": css(static_prefix),
                  "metadata": {"name": title}}
-    body, _ = exporter.from_notebook_node(_slide_types(nb), resources=resources)
+    body, _ = exporter.from_notebook_node(_slide_types(_split_long_markdown(nb)), resources=resources)
     return body
 
 
