@@ -7,7 +7,6 @@ import os
 import secrets
 import socket
 import sys
-from pathlib import Path
 
 from course.classroom.hubconfig import HERE, SETTINGS_ENV, proxy_command
 from course.classroom.walls import prepare_state, protect_checkout, running_as_root

@@ -3,6 +3,7 @@ off by the operating system: a trainee's home is 0700 and theirs alone, the stat
 answer key are root's. The server runs from the trainee's home, never from the repo checkout."""
 from __future__ import annotations
 
+import asyncio
 import os
 import pwd
 import subprocess
@@ -50,8 +51,9 @@ class ClassroomSpawner(LocalProcessSpawner):
         if free is not None:
             raise web.HTTPError(503, t("classroom.no_memory", free=f"{free:.0f}"))
         home = self._home()
-        entry = ensure_account(self.user.name, home)
-        provision(home, entry.pw_uid, entry.pw_gid)
+        entry = await asyncio.to_thread(ensure_account, self.user.name, home)
+        # copying the bundle is file I/O: off the hub's event loop, which serves everyone else
+        await asyncio.to_thread(provision, home, entry.pw_uid, entry.pw_gid)
         self.notebook_dir = str(home)
         return await super().start()
 
