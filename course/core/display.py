@@ -156,11 +156,15 @@ def frame_html(frame) -> str:
                 widths[column] = f"{min(longest, 40) * 0.8:.0f}em"
     table = view.to_html(index=show_index, escape=True, border=0, na_rep="",
                          col_space=widths or None, classes="course-dataframe")
+    if len(frame) == 0:
+        note = t("display.empty", columns="、".join(str(label(c)) for c in frame.columns))
     footer = f"<div style='color:#666;font-size:90%'>{html.escape(note)}</div>" if note else ""
     return f"<div class='course-table'>{_STYLE}{table}{footer}</div>"
 
 
 def frame_text(frame) -> str:
+    if len(frame) == 0:  # pandas would say "Empty DataFrame" in English
+        return t("display.empty", columns="、".join(str(label(c)) for c in frame.columns))
     view, note, show_index = _view(frame)
     text = view.to_string(index=show_index)
     return f"{text}\n{note}" if note else text

@@ -79,3 +79,8 @@ def test_import_course_in_a_kernel_stays_cheap():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) >= 2  # DataFrame and Series registered by name
+
+
+def test_an_empty_table_says_so_in_chinese(shell):
+    data = _shown(shell, pd.DataFrame(columns=["customer_id"]))
+    assert "Empty" not in data["text/plain"] and "空表" in data["text/plain"] and "客户编号" in data["text/html"]
