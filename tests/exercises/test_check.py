@@ -5,7 +5,7 @@ import pytest
 
 import course.exercises.check as check_module
 from course.exercises.check import check, show_answer, start_exercise
-from course.core.paths import solutions_dir
+from course.core.paths import exercises_dir, solutions_dir
 
 
 @pytest.fixture()
@@ -16,7 +16,8 @@ def reference():
 
 def test_start_exercise_reports_questions():
     feedback = start_exercise("07-rfm")
-    assert "07-rfm" in repr(feedback) and "8" in repr(feedback)
+    count = len(json.loads((exercises_dir() / "07-rfm.ipynb").read_text(encoding="utf-8"))["metadata"]["course"]["questions"])
+    assert "07-rfm" in repr(feedback) and f"共 {count} 题" in repr(feedback)
     assert "找不到" in repr(start_exercise("99-nothing"))
 
 

@@ -84,7 +84,7 @@ def test_gradebook_and_reports(graded, master):
     results, out, files = graded
     with open(out / "gradebook.csv", encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["trainee", "exercise", "question", "points", "max_points", "status", "message",
+    assert list(rows[0]) == ["trainee", "exercise", "question", "level", "points", "max_points", "status", "message",
                              "sandboxed"]
     assert {r["sandboxed"] for r in rows} == {"yes"}
     assert len(rows) == len(files) * len(master.questions)
