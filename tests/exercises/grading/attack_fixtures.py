@@ -101,22 +101,26 @@ SIBLING = """import glob, os, time
 from jupyter_client import BlockingKernelClient
 from ipykernel import get_connection_file
 own = os.path.realpath(get_connection_file())
-done = set()
-deadline = time.time() + 25
-while time.time() < deadline:
+clients = {{}}
+deadline = time.time() + 40
+while time.time() < deadline:  # blank every reachable kernel, again and again until its export
     found = set()
     for pattern in ("/tmp/**/*.json", {runtime!r} + "/*.json", os.path.expanduser("~/.local/share/jupyter/runtime/*.json")):
         found |= {{os.path.realpath(p) for p in glob.glob(pattern, recursive=True)}}
-    for path in found - done - {{own}}:
-        done.add(path)
+    for path in found - set(clients) - {{own}}:
         try:
             client = BlockingKernelClient(connection_file=path)
             client.load_connection_file()
             client.start_channels()
-            client.execute({blank!r})
+            clients[path] = client
+        except Exception:
+            clients[path] = None
+    for client in clients.values():
+        try:
+            client and client.execute({blank!r})
         except Exception:
             pass
-    time.sleep(0.5)
+    time.sleep(0.2)
 """
 
 FAKE_CLASS = """class DataFrame:
