@@ -196,7 +196,7 @@ def swap_hint(metas: list[dict], days: int, minutes: dict[str, dict[str, int]], 
 def problems(metas: list[dict], days: int, with_=(), without=()) -> list[str]:
     """Every broken constraint of the ``days``-day agenda, as Chinese sentences (empty: all good)."""
     _check_days(days)
-    _, dropped = check_picks(metas, with_, without)
+    picked, dropped = check_picks(metas, with_, without)
     found = []
     present = {m["module"] for m in metas}
     if days == 2:
@@ -218,6 +218,10 @@ def problems(metas: list[dict], days: int, with_=(), without=()) -> list[str]:
     if total != target:
         message = _total_message(minutes, metas, days, total, target)
         hint = swap_hint(metas, days, minutes, total - target)
+        if hint is None and picked & set(minutes):  # a swap of unequal lengths: the track is the lever
+            key = "trainer.swap_trim" if total > target else "trainer.swap_extend"
+            hint = t(key, modules=choices(_label(m, metas) for m in sorted(picked & set(minutes))),
+                     diff=abs(total - target))
         found.append(message + (hint or ""))
     for kind in KINDS:
         gap = 100 * (shares[kind] - TARGET_SHARE[kind])

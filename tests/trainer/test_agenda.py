@@ -329,3 +329,16 @@ def test_cli_swaps_a_real_optional_track():
                            capture_output=True, text=True, encoding="utf-8")
     assert tracks[0] not in {r["module"] for r in csv.DictReader(io.StringIO(plain.stdout))}
     assert "--with" in plain.stderr  # the optional tracks are named, with how to swap one in
+
+
+def test_unequal_swap_names_the_track_to_trim():
+    metas = plan_with_tracks()
+    [message] = problems(metas, 1, with_=["M13"], without=["M00"])  # 45 in, 30 out, no 15-minute module
+    assert "多了 15 分钟" in message and "M13" in message and "缩短 15 分钟" in message
+
+
+@pytest.mark.parametrize("track, replaced", [("M13", "M09"), ("M14", "M06")])
+def test_real_tracks_swap_exactly_for_the_module_the_lesson_names(track, replaced):
+    # the lessons and the README promise these swaps keep the 2-day course within every constraint
+    metas = [lesson.meta for lesson in read_lessons()]
+    assert problems(metas, 2, with_=[track], without=[replaced]) == []
