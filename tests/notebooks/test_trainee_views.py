@@ -49,7 +49,8 @@ def problems_in(cell_number: int, output) -> list[str]:
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
-def test_what_trainees_see_has_no_raw_python(path, tmp_path):
+def test_what_trainees_see_has_no_raw_python(path, monkeypatch):
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel draws inline, as in JupyterLab
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, kernel_name="python3", timeout=600, allow_errors=True,
                             resources={"metadata": {"path": str(path.parent)}})
