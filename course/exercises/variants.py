@@ -51,6 +51,14 @@ def _stable(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
 
 
+def stable_variant(trainee: str, count: int = 30) -> int:
+    """A trainee's variant (1..count) from their hub identity: the same on every machine and every
+    day, so the classroom can assign and grade without storing a roster."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise CourseError("data.bad_variant", value=count)
+    return _stable(f"trainee|{trainee}") % count + 1
+
+
 def option_shift(exercise: str, question_id: str, variant: int, count: int) -> int:
     """How far the options of one choice question rotate in this variant (0 for variant 0).
 

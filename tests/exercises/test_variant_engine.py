@@ -11,7 +11,7 @@ from course.exercises.answers import compare
 from course.exercises.assign import assign, read_roster, write_variant
 from course.exercises.master import read_master
 from course.exercises.reference import reference_answers
-from course.exercises.variants import option_shift, variant_date, variant_pick
+from course.exercises.variants import option_shift, stable_variant, variant_date, variant_pick
 from variant_fixtures import NAME, OPTIONS_Q2, course_folders, write_master
 
 
@@ -182,3 +182,10 @@ def test_release_writes_one_exercise_per_trainee_from_a_roster(kit):
     alice = nbformat.read(tmp / "release" / "alice" / f"{NAME}.ipynb", as_version=4)
     assert alice.metadata["course"]["variant"] == 1
     assert all(not q.get("digests") for q in alice.metadata["course"]["questions"])  # assessment: shapes only
+
+
+def test_a_stable_variant_per_hub_identity():
+    ids = [f"trainee{n:02d}" for n in range(60)]
+    got = [stable_variant(i, 30) for i in ids]
+    assert got == [stable_variant(i, 30) for i in ids] and all(1 <= v <= 30 for v in got)
+    assert len(set(got)) >= 20  # spread over the variants, not one for everybody
