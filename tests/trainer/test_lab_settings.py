@@ -31,7 +31,7 @@ def test_make_lab_is_chinese_and_asks_no_news_question(tmp_path):
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}/lab/api"
     try:
-        for _ in range(180):
+        for _ in range(600):  # make lab first reinstalls the package when pyproject.toml changed
             try:
                 language = _json(f"{base}/settings/@jupyterlab/translation-extension:plugin?token={token}")
                 break
