@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from course.campaign import retention_priority
-from course.core.i18n import CourseError, choices, t
+from course.core.i18n import CourseError, choices, has, t
 from course.core.tables import require_columns
 from course.rfm import SEGMENT_ACTIONS, SEGMENTS
 
@@ -348,8 +348,8 @@ def action_plan(*, segments: pd.DataFrame, segment_value: pd.DataFrame, campaign
 # ----------------------------------------------------------------------------------------------
 def header(column: str) -> str:
     """The Chinese column header (the English name when the catalog has none)."""
-    text = t(f"capstone.col_{column}")
-    return column if text == f"capstone.col_{column}" else text
+    key = f"capstone.col_{column}"
+    return t(key) if has(key) else column
 
 
 def display_value(value, kind: str) -> str:

@@ -42,6 +42,11 @@ def strict() -> bool:
     return os.environ.get("COURSE_STRICT_MESSAGES") == "1"
 
 
+def has(key: str) -> bool:
+    """Whether the current language's catalog holds ``key`` (for optional labels)."""
+    return key in _catalog(current_lang())
+
+
 class MissingMessage(KeyError):
     """A catalog key the current language lacks (raised only in strict mode)."""
 
