@@ -89,7 +89,7 @@ DOORS = {
     "course.widgets.retention_simulator": "retention_simulator",
     "course.widgets.rfm_explorer": "rfm_explorer",
     "course.widgets.rfm_upload": "rfm_upload",
-    "course.widgets.roleplay": "roleplay",
+    "course.widgets.roleplay": "roleplay_simulator",
     "course.widgets.scenario_trainer": "scenario_trainer",
     "course.widgets.scorecard_explorer": "scorecard_explorer",
     "course.widgets.spin_planner": "spin_planner",

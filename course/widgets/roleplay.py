@@ -2,7 +2,7 @@
 score against the seven steps and the four principles, and a replay that explains every choice.
 
 ``roleplay_view(scenario, state)`` is a pure function that renders everything as HTML strings;
-``roleplay()`` wires it to a scenario picker, a restart button and one button per reply.
+``roleplay_simulator()`` wires it to a scenario picker, a restart button and one button per reply.
 
 Replies are shown in a fixed shuffled order per node (seeded by scenario and node id), so the best
 reply is not always "A" and every trainee in the room sees the same letters.
@@ -254,7 +254,7 @@ def _replay(scenario: Scenario, state: State) -> str:
 # ----------------------------------------------------------------------------------------------
 # The widget: a thin layer over roleplay_view
 # ----------------------------------------------------------------------------------------------
-def roleplay(scenario: str | None = None):
+def roleplay_simulator(scenario: str | None = None):
     """The role-play simulator (an ``ipywidgets.VBox``); ``scenario`` is an id or a file path.
 
     The box carries ``.picker``, ``.restart``, ``.buttons`` (current reply buttons), ``.view`` (the
@@ -310,4 +310,4 @@ def roleplay(scenario: str | None = None):
     return box
 
 
-__all__ = ["RoleplayView", "display_order", "roleplay_view", "roleplay"]
+__all__ = ["RoleplayView", "display_order", "roleplay_view", "roleplay_simulator"]

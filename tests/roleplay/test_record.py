@@ -84,9 +84,9 @@ def test_the_grader_uses_the_replay_never_a_typed_score():
 
 
 def test_the_widget_shows_the_record_code_at_the_end():
-    from course.widgets.roleplay import roleplay
+    from course.widgets.roleplay import roleplay_simulator
 
-    box = roleplay("broken_delivery")
+    box = roleplay_simulator("broken_delivery")
     assert box.view.record == ""
     while not box.view.finished:
         box.pick(box.view.letters[-1])

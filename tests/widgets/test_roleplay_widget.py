@@ -8,7 +8,7 @@ import timeit
 import pytest
 
 from course.roleplay import all_paths, load_scenarios, play, score, start
-from course.widgets.roleplay import display_order, roleplay, roleplay_view
+from course.widgets.roleplay import display_order, roleplay_simulator, roleplay_view
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 SCENARIOS = load_scenarios()
@@ -60,7 +60,7 @@ def test_view_escapes_text():
 
 
 def test_widget_plays_to_the_end_and_restarts():
-    box = roleplay("late_installation")
+    box = roleplay_simulator("late_installation")
     assert [b.description for b in box.buttons] == ["A", "B", "C"]
     while not box.view.finished:
         view = box.view
@@ -75,7 +75,7 @@ def test_widget_plays_to_the_end_and_restarts():
 
 
 def test_widget_update_is_fast():
-    box = roleplay("angry_vip")
+    box = roleplay_simulator("angry_vip")
     letter = box.view.letters[0]
     # relative, not absolute: a click (view + new buttons) costs about as much as a few views
     scenario = SCENARIOS["angry_vip"]
