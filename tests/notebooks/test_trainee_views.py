@@ -1,4 +1,4 @@
-"""Every lesson runs, and what a trainee sees holds no raw Python: no English table headers, no
+"""Every lesson runs, no chart misses a Chinese glyph, and what a trainee sees holds no raw Python: no English table headers, no
 `dtype:` footer, no `Ellipsis`, no `NaN`/`NaT`, no bare repr (quoted strings, dicts, lists, tuples,
 `<object at 0x…>`, `np.float64(…)`). One test per lesson, so `-n 2` spreads them."""
 import re
@@ -12,6 +12,7 @@ from conftest import REPO
 LESSONS = sorted(p for p in REPO.glob("notebooks/*.ipynb") if p.stem != "trainer")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ENGLISH_HEADER = re.compile(r"[a-z]{2,}|_")  # a word or a snake_case name; R, F, M, NPS, 2022Q1 pass
+GLYPH_WARNINGS = ("missing from font", "Glyph ")
 RAW = ("dtype:", "Ellipsis", "NaN", "NaT", "object at 0x", "np.float", "np.int", "Timestamp(")
 BARE_REPR = re.compile(r"^\s*(['\"{\[(<]|[A-Za-z_]\w*\(.*\)\s*$)", re.DOTALL)
 
@@ -26,8 +27,8 @@ def problems_in(cell_number: int, output) -> list[str]:
     if output.output_type == "error":
         return [f"{where}: error {output.ename}: {output.evalue[:120]}"]
     if output.output_type == "stream":
-        if output.name != "stdout":
-            return []
+        if output.name != "stdout":  # matplotlib logs a missing glyph on stderr
+            return [f"{where}: missing glyph: {output.text[:120]!r}" for w in GLYPH_WARNINGS if w in output.text]
         return [f"{where}: printed {raw!r}: {output.text[:120]!r}" for raw in RAW if raw in output.text]
     data = output.get("data", {})
     if "application/vnd.jupyter.widget-view+json" in data or any(k.startswith("image/") for k in data):
@@ -77,3 +78,6 @@ def test_the_checks_catch_raw_python():
     assert problems_in(0, out(**{"text/html": "<table><thead><tr><th>customer_id</th></tr></thead><tr><td>NaN</td></tr></table>"}))
     assert not problems_in(0, out(**{"text/html": "<table><thead><tr><th>客户编号</th><th>R</th></tr></thead><tr><td>C1</td></tr></table>"}))
     assert not problems_in(0, out(**{"text/plain": "2000"}))
+    glyph = nbformat.from_dict({"output_type": "stream", "name": "stderr",
+                                "text": "UserWarning: Glyph 23458 missing from font(s) DejaVu Sans."})
+    assert problems_in(0, glyph)
