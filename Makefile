@@ -11,7 +11,22 @@ LAB_ARGS ?=
 # JupyterLab in Chinese, no news pop-up: project-level defaults (never the user's home)
 LAB_SETTINGS := $(CURDIR)/course/trainer/lab_settings
 
-.PHONY: install lab test data assign doctor bench clean-venv sandbox classroom
+.PHONY: help install lab test lint data assign doctor bench clean-venv sandbox classroom
+
+help:
+	@echo "新用户只需要两条命令："
+	@echo "  make lab        建好环境（第一次）并打开 JupyterLab 的课程首页"
+	@echo "  make test       运行全部测试（JOBS=2 个进程并行）"
+	@echo "讲师命令（每条也可写成 python -m course …，见 README）："
+	@echo "  make agenda DAYS=1|2   排议程（build/agenda-Nd.xlsx）"
+	@echo "  make handouts          学员讲义、幻灯片、讲师版（build/handouts/）"
+	@echo "  make book              离线自学手册（build/book/）"
+	@echo "  make release           学员包（dist/学员包.zip）"
+	@echo "  make forms             课后 Excel 表单（build/forms/）"
+	@echo "  make app M=07-rfm      纯控件模式（ARGS=\"--no-browser --port 8899\"）"
+	@echo "  make classroom         教室模式：JupyterHub + 班级码登录 + 实时看板（需 root）"
+	@echo "维护命令："
+	@echo "  make install | data | assign | doctor | lint | bench | clean-venv"
 
 install: $(STAMP) sandbox $(CHP)
 
@@ -42,8 +57,14 @@ lab: install
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks/00-start.ipynb \
 	  --LabApp.app_settings_dir="$(LAB_SETTINGS)" $(LAB_ARGS)
 
+# Two workers (these machines have 2 cores); one file per worker keeps a master's nbval cells,
+# a hub fixture and a browser together.
+JOBS ?= 2
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(JOBS) --dist loadfile $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check course tests benchmarks
 
 # the classroom on JupyterHub (README 「教室模式」); needs root: one system account per trainee
 CLASSROOM_ARGS ?=
