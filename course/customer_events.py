@@ -12,6 +12,7 @@ import math
 import pandas as pd
 
 from course.core.i18n import CourseError, t
+from course.core.tables import non_negative
 
 # A modest plan for 「悦家优选」's spring event for business customers (yuan).
 SAMPLE_ITEMS = {
@@ -25,15 +26,7 @@ SAMPLE_ITEMS = {
 
 
 def _positive(value, name: str) -> float:
-    if isinstance(value, bool):
-        raise CourseError("events.bad_number", name=name, value=value)
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise CourseError("events.bad_number", name=name, value=value) from None
-    if not math.isfinite(number) or number < 0:
-        raise CourseError("events.bad_number", name=name, value=value)
-    return number
+    return non_negative(value, name, "events")
 
 
 def event_budget(guests: int, items: dict | None = None) -> pd.DataFrame:

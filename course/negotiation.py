@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from course.core.i18n import CourseError, t
+from course.core.tables import non_negative
 
 FIRST_STEP_MAX = 0.5  # a first concession above half of the room gives the game away
 
@@ -36,15 +37,7 @@ class Zone:
 
 
 def _number(value, name: str) -> float:
-    if isinstance(value, bool):
-        raise CourseError("negotiation.bad_number", name=name, value=value)
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise CourseError("negotiation.bad_number", name=name, value=value) from None
-    if not np.isfinite(number) or number < 0:
-        raise CourseError("negotiation.bad_number", name=name, value=value)
-    return number
+    return non_negative(value, name, "negotiation")
 
 
 def bargaining_zone(walk_away, their_limit) -> Zone | None:

@@ -5,6 +5,8 @@ Each module keeps its own wording: errors use ``<namespace>.not_a_table`` and
 """
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from course.core.i18n import CourseError, choices
@@ -17,3 +19,16 @@ def require_columns(table, columns, namespace: str, what: str = "") -> None:
     if missing:
         raise CourseError(f"{namespace}.missing_columns", what=what, missing=choices(missing),
                           found=choices(table.columns) or "—")
+
+
+def non_negative(value, name: str, namespace: str) -> float:
+    """``value`` as a finite float ≥ 0; otherwise ``<namespace>.bad_number`` (a bool is no number)."""
+    if isinstance(value, bool):
+        raise CourseError(f"{namespace}.bad_number", name=name, value=value)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise CourseError(f"{namespace}.bad_number", name=name, value=value) from None
+    if not math.isfinite(number) or number < 0:
+        raise CourseError(f"{namespace}.bad_number", name=name, value=value)
+    return number
