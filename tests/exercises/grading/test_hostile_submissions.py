@@ -38,7 +38,7 @@ def batch(tmp_path_factory):
     out = root / "out"
     files = write_hostile_class(root / "inbox", out)
     results = cli.grade(EXERCISE, [root / "inbox"], out, workers=2,
-                        limits=Limits(cell_seconds=6, notebook_seconds=120), show_progress=False)
+                        limits=Limits(cell_seconds=15, notebook_seconds=240), show_progress=False)
     return {r["trainee"]: r for r in results}, out, files
 
 
