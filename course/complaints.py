@@ -28,6 +28,7 @@ import pandas as pd
 
 from course.core.i18n import CourseError, choices, t
 from course.core.tables import require_columns
+from course.core.vocab import UNHAPPY
 
 RESPONSE_LIMIT_HOURS = 1.0
 RESOLUTION_LIMIT_HOURS = 24.0
@@ -223,7 +224,6 @@ def _band_label(low: float, high: float) -> str:
 # ----------------------------------------------------------------------------------------------
 # The iceberg: how many unhappy customers ever complain?
 # ----------------------------------------------------------------------------------------------
-UNHAPPY = ("非常不满意", "不满意")
 
 
 def complaint_iceberg(customers: pd.DataFrame, complaints: pd.DataFrame,

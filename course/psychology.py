@@ -20,9 +20,10 @@ import pandas as pd
 
 from course.core.i18n import CourseError, choices, t
 from course.core.tables import require_columns
+from course.core.vocab import CUSTOMER_TYPES
 
 # The eight types, as spelled in the dialogues data, in teaching order.
-TYPES = ["犹豫不决", "脾气暴躁", "沉默寡言", "节约俭朴", "虚荣心强", "贪小便宜", "滔滔不绝", "理智好辩"]
+TYPES = list(CUSTOMER_TYPES)
 _TYPE_KEYS = dict(zip(TYPES, ["hesitant", "irritable", "silent", "thrifty", "vain", "bargain",
                               "talkative", "rational"]))
 _PSYCHOLOGY_KEYS = ["god", "show", "profit", "change", "herd", "contrary", "guard", "rights",

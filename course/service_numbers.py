@@ -34,10 +34,10 @@ import numpy as np
 import pandas as pd
 
 from course.core.i18n import CourseError, choices, t
+from course.core.vocab import SATISFACTION, UNHAPPY
 
 # The five satisfaction levels of the customers table, worst first.
-LEVELS = ["非常不满意", "不满意", "一般", "满意", "非常满意"]
-UNHAPPY = ("非常不满意", "不满意")
+LEVELS = list(SATISFACTION)
 
 # The rule of thumb (80/40/20/10/2 %) and a satisfaction mix close to the company's.
 DEFAULT_CHURN = (0.80, 0.40, 0.20, 0.10, 0.02)

@@ -17,6 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from course.core.vocab import SATISFACTION
+
 REASONS = ("员工离职带走", "被竞争对手吸引", "服务细节疏忽", "产品质量问题", "市场波动与需求变化")
 TEAMS = ("企业客户组", "个人客户组")
 # id, name, team, hired, left ("" = still here), weight of ordinary accounts
@@ -110,7 +112,7 @@ def generate(rng: np.random.Generator, customers: pd.DataFrame, orders: pd.DataF
     # the other churned customers: unhappy ones mostly over service or quality, content ones
     # mostly to a competitor or because their needs changed
     level = customers["satisfaction"].map({s: i for i, s in enumerate(
-        ("非常不满意", "不满意", "一般", "满意", "非常满意"))}).to_numpy()
+        SATISFACTION)}).to_numpy()
     unhappy = (0.12, 0.45, 0.33, 0.10)  # 竞争对手, 细节疏忽, 质量, 市场波动
     content = (0.45, 0.15, 0.05, 0.35)
     rest = np.flatnonzero(churned & (reason == ""))

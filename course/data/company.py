@@ -8,11 +8,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from course.core.vocab import SATISFACTION
+
 START = pd.Timestamp("2022-01-01")
 END = pd.Timestamp("2024-12-31")
 N_CUSTOMERS = 2000
 
-SATISFACTION = ("非常不满意", "不满意", "一般", "满意", "非常满意")
 # share of each satisfaction level that leaves during 2024 — the "80/40/20/10/2" rule of thumb
 CHURN_RATE = (0.80, 0.40, 0.20, 0.10, 0.02)
 SATISFACTION_WEIGHTS = (0.06, 0.10, 0.24, 0.40, 0.20)

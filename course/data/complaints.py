@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from course.core.vocab import UNHAPPY
+
 N_COMPLAINTS = 600
 OUTCOMES = ("已解决", "部分解决", "未解决")
 OUTCOME_COUNTS = (420, 100, 80)
@@ -77,7 +79,7 @@ def _slots(customers: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
         "hi_no": np.minimum(nxt_or_far - (REBUY_DAYS + 1) * DAY, LAST_DAY),
     })
     sat = customers.set_index("customer_id")["satisfaction"]
-    out["unhappy"] = out["customer_id"].map(sat).isin(["非常不满意", "不满意"]).to_numpy()
+    out["unhappy"] = out["customer_id"].map(sat).isin(UNHAPPY).to_numpy()
     return out
 
 
@@ -162,7 +164,7 @@ def _times(rng, plan: pd.DataFrame) -> pd.DataFrame:
 
 
 def generate(rng: np.random.Generator, customers: pd.DataFrame, orders: pd.DataFrame):
-    n_unhappy_customers = int(customers["satisfaction"].isin(["非常不满意", "不满意"]).sum())
+    n_unhappy_customers = int(customers["satisfaction"].isin(UNHAPPY).sum())
     n_unhappy = int(round((1 - SILENT_SHARE) * n_unhappy_customers))
     plan = _place(rng, _plan(rng), _slots(customers, orders), n_unhappy)
     df = _times(rng, plan)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from course.data.company import SATISFACTION
+from course.core.vocab import SATISFACTION
 
 N_SURVEYS = 1200
 FIRST_DAY = pd.Timestamp("2023-01-01")

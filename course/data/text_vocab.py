@@ -11,6 +11,8 @@ from importlib import resources
 
 import yaml
 
+from course.core.vocab import CUSTOMER_TYPES, SATISFACTION  # noqa: F401 (re-exported: shared with the analytics)
+
 
 def _frozen(value):
     if isinstance(value, dict):
@@ -23,4 +25,4 @@ def _frozen(value):
 _BANKS = _frozen(yaml.safe_load(
     (resources.files("course.data") / "vocab" / "texts.yaml").read_text(encoding="utf-8")))
 globals().update(_BANKS)
-__all__ = sorted(_BANKS)
+__all__ = sorted([*_BANKS, "CUSTOMER_TYPES", "SATISFACTION"])
