@@ -114,7 +114,7 @@ def _kept(keys: pd.Series, variant: int) -> pd.Series:
     """True for the keys variant ``variant`` keeps: a hash of (key, variant), not Python's salted
     ``hash``, so the choice is the same in every process, on every machine."""
     def keep(key) -> bool:
-        digest = hashlib.blake2b(f"{key}|{variant}".encode("utf-8"), digest_size=8).digest()
+        digest = hashlib.blake2b(f"{key}|{variant}".encode(), digest_size=8).digest()
         return int.from_bytes(digest, "big") < KEEP_SHARE * 2 ** 64
 
     unique = pd.unique(keys.astype(str))

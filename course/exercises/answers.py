@@ -170,7 +170,7 @@ def salt(exercise: str, question_id: str, variant: int = 0) -> str:
 
 
 def _digest(salt: str, text: str) -> str:
-    return hashlib.sha256(f"{salt}|{text}".encode("utf-8")).hexdigest()[:24]
+    return hashlib.sha256(f"{salt}|{text}".encode()).hexdigest()[:24]
 
 
 def _number_step(spec: dict) -> float:
@@ -269,7 +269,10 @@ def _sort_key(row: list, tolerance: float) -> tuple:
 def _compare_table(spec: dict, answer: dict, reference: dict) -> Verdict:
     tolerance = float(spec.get("tolerance", 0.01)) or 1e-9
     columns = spec.get("columns") or reference["columns"]
-    pick = lambda plain: [[row[plain["columns"].index(c)] for c in columns] for row in plain["rows"]]
+
+    def pick(plain: dict) -> list[list]:
+        return [[row[plain["columns"].index(c)] for c in columns] for row in plain["rows"]]
+
     mine, theirs = pick(answer), pick(reference)
     if len(mine) != len(theirs):
         return Verdict(0.0, t("answers.row_count", expected=len(theirs), got=len(mine)))

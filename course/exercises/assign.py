@@ -23,8 +23,8 @@ from pathlib import Path
 import nbformat
 
 from course.core import paths
-from course.exercises.answers import fingerprint, salt
 from course.core.i18n import CourseError, t
+from course.exercises.answers import fingerprint, salt
 from course.exercises.master import Master, Question, read_master, strip_solution
 from course.exercises.reference import (
     compute_answers,

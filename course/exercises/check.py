@@ -14,9 +14,9 @@ from collections import Counter
 from pathlib import Path
 
 from course.core import paths
-from course.exercises.answers import public_verdict, read_choice, salt, to_plain
-from course.core.i18n import choices, t
 from course.core.errors_help import stale_feedback
+from course.core.i18n import choices, t
+from course.exercises.answers import public_verdict, read_choice, salt, to_plain
 
 _state: dict = {"name": None, "variant": 0, "questions": {}, "failures": Counter()}
 

@@ -69,8 +69,8 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from course.exercises.answers import KINDS
 from course.core.i18n import CourseError, choices, t
+from course.exercises.answers import KINDS
 
 BEGIN, END = "# BEGIN QUESTION", "# END QUESTION"
 SOLUTION_LINE = re.compile(r"^(?P<indent>\s*)(?P<body>.*?)\s*#\s*SOLUTION\s*$")

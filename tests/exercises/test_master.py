@@ -4,8 +4,8 @@ import sys
 
 import nbformat
 import pytest
-
 from conftest import REPO
+
 from course.core.i18n import CourseError
 from course.exercises.master import check_markers, read_master
 

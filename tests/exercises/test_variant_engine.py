@@ -4,6 +4,7 @@ import json
 
 import nbformat
 import pytest
+from variant_fixtures import NAME, OPTIONS_Q2, course_folders, write_master
 
 from course.core.i18n import CourseError
 from course.exercises import check as check_module
@@ -12,7 +13,6 @@ from course.exercises.assign import assign, read_roster, write_variant
 from course.exercises.master import read_master
 from course.exercises.reference import reference_answers
 from course.exercises.variants import option_shift, stable_variant, variant_date, variant_pick
-from variant_fixtures import NAME, OPTIONS_Q2, course_folders, write_master
 
 
 @pytest.fixture(scope="module")

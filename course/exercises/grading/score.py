@@ -1,9 +1,9 @@
 """From a run's exported answers to one gradebook row per question, judged in this process."""
 from __future__ import annotations
 
+from course.core.i18n import t
 from course.exercises.answers import compare, is_blank, read_choice
 from course.exercises.grading.runner import RunResult
-from course.core.i18n import t
 from course.exercises.master import Master
 from course.exercises.variants import variant_feedback
 
