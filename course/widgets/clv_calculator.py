@@ -13,11 +13,13 @@ import pandas as pd
 
 from course.clv import clv_table, simple_clv
 from course.core.i18n import CourseError, t
+from course.core.plotting import ACCENT_COLOR, BASE_COLOR
 from course.widgets.live import live
 
 DEFAULTS = {"margin": 1000.0, "retention": 0.8, "discount_rate": 0.1, "years": 10,
             "acquisition_cost": 1500.0}
-PRESENT_COLOR, CUMULATIVE_COLOR, COST_COLOR = "#2F6690", "#D9480F", "#5C6770"
+
+PRESENT_COLOR, CUMULATIVE_COLOR, COST_COLOR = BASE_COLOR, ACCENT_COLOR, "#5C6770"
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,18 @@ from dataclasses import dataclass
 import pandas as pd
 
 from course.core.i18n import CourseError, choices, t
-from course.satisfaction import (ATTRIBUTES, SEGMENT_COLUMNS, SMALL_SAMPLE, ipa_quadrants,
-                                 key_drivers, quadrant_label, with_segments)
+from course.core.plotting import ACCENT_COLOR, BASE_COLOR
+from course.satisfaction import (
+    ATTRIBUTES,
+    SEGMENT_COLUMNS,
+    SMALL_SAMPLE,
+    ipa_quadrants,
+    key_drivers,
+    quadrant_label,
+    with_segments,
+)
 
-FIX_COLOR, POINT_COLOR, LINE_COLOR = "#D9480F", "#2F6690", "#5C6770"
+FIX_COLOR, POINT_COLOR, LINE_COLOR = ACCENT_COLOR, BASE_COLOR, "#5C6770"
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif"
 WIDTH, HEIGHT, MARGIN = 560, 380, 56
 

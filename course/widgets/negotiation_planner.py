@@ -13,13 +13,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from course.core.i18n import t
+
+# the house colours, so the widget matches the course's matplotlib charts
+from course.core.plotting import ACCENT_COLOR, BASE_COLOR
 from course.negotiation import Zone, bargaining_zone, concession_plan, parse_concessions, plan_issues
 from course.widgets.live import live, show_view
 
-try:  # the house colours, so the line matches the course's charts
-    from course.core.plotting import ACCENT_COLOR, BASE_COLOR
-except ImportError:
-    BASE_COLOR, ACCENT_COLOR = "#2F6690", "#D9480F"
 ZONE_COLOR, FLOOR_COLOR = "#c8e6c9", "#b00020"
 
 DEFAULTS = {"opening": 52_000, "target": 46_000, "walk_away": 42_000, "their_limit": 47_000,

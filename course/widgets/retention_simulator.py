@@ -12,6 +12,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from course.core.i18n import t
+
+# the house colours, so the widget matches the course's matplotlib charts
+from course.core.plotting import ACCENT_COLOR as BETTER_COLOR
+from course.core.plotting import BASE_COLOR
 from course.service_numbers import (
     DEFAULT_CHURN,
     DEFAULT_MIX,
@@ -22,10 +26,6 @@ from course.service_numbers import (
 )
 from course.widgets.live import live, show_view
 
-try:  # the house colours, so the bars match the course's matplotlib charts
-    from course.core.plotting import ACCENT_COLOR as BETTER_COLOR, BASE_COLOR
-except ImportError:
-    BASE_COLOR, BETTER_COLOR = "#2F6690", "#D9480F"
 LOSS_COLOR = "#b00020"
 
 

@@ -18,14 +18,18 @@ import numpy as np
 import pandas as pd
 
 from course.core.i18n import CourseError, choices, t
+
+# the house colours, so the widget matches the course's matplotlib charts
+from course.core.plotting import ACCENT_COLOR as REVENUE_COLOR
+from course.core.plotting import BASE_COLOR as CUSTOMER_COLOR
 from course.rfm import (
     _ONE_DAY,
     SPLITS,
     _aggregate,
-    _factorize,
     _as_amounts,
     _as_dates,
     _as_day,
+    _factorize,
     _float_array,
     _require_columns,
     _require_table,
@@ -34,11 +38,6 @@ from course.rfm import (
     segment_summary,
 )
 from course.widgets.live import live, show_view
-
-try:  # the house colours, so the bars match the course's matplotlib charts
-    from course.core.plotting import ACCENT_COLOR as REVENUE_COLOR, BASE_COLOR as CUSTOMER_COLOR
-except ImportError:  # plotting not installed yet: same values, written out
-    CUSTOMER_COLOR, REVENUE_COLOR = "#2F6690", "#D9480F"
 
 MIN_BINS, MAX_BINS, DEFAULT_BINS = 3, 10, 5
 

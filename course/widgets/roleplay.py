@@ -30,8 +30,8 @@ from course.roleplay.engine import (
     step_label,
 )
 from course.roleplay.loader import load_scenario, load_scenarios
-from course.roleplay.record import record_code
 from course.roleplay.model import MOOD_MAX, Scenario, State
+from course.roleplay.record import record_code
 
 _CELL = "padding:3px 8px;border-bottom:1px solid #e3e7ec;"
 _OK, _BAD, _MUTED = "#2b8a3e", "#c92a2a", "#868e96"
@@ -39,7 +39,7 @@ _OK, _BAD, _MUTED = "#2b8a3e", "#c92a2a", "#868e96"
 
 def display_order(scenario_id: str, node_id: str, count: int) -> list[int]:
     """The choice indexes in the order they are shown (same for everyone, not always best-first)."""
-    seed = int(hashlib.sha256(f"{scenario_id}/{node_id}".encode("utf-8")).hexdigest()[:12], 16)
+    seed = int(hashlib.sha256(f"{scenario_id}/{node_id}".encode()).hexdigest()[:12], 16)
     order = list(range(count))
     random.Random(seed).shuffle(order)
     return order

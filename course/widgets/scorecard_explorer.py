@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from course.core.i18n import CourseError, choices, t
+from course.core.plotting import ACCENT_COLOR, BASE_COLOR
 from course.credit import (
     DEFAULT_CUTS,
     DEFAULT_GRADE_CUTS,
@@ -31,8 +33,6 @@ from course.credit import (
     split_applications,
     stability_label,
 )
-from course.core.i18n import CourseError, choices, t
-from course.core.plotting import ACCENT_COLOR, BASE_COLOR
 from course.widgets.live import live, show_view
 
 BINNINGS = ["default", 3, 4, 5]
