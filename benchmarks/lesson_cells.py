@@ -12,7 +12,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from _common import REPO, lesson_copies, print_table, use_isolated_jupyter_env
+from _common import lesson_copies, print_table, use_isolated_jupyter_env
 
 GOAL_SECONDS = 1.0
 

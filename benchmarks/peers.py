@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import nbformat
-
 from _common import REPO
 
 BENCH = REPO / ".bench"

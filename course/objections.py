@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from course.core.i18n import CourseError, choices, t
@@ -80,7 +80,7 @@ def _bank_text() -> str:
     return (resources.files("course") / "objections.yaml").read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _bank() -> tuple[dict, dict]:
     return parse_bank(_bank_text())
 

@@ -6,11 +6,11 @@ import sys
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import REPO
 
 from course.byo import find_columns, parse_amount, parse_date, read_orders
 from course.core.i18n import CourseError
 from course.widgets.rfm_upload import rfm_upload, upload_view
-from conftest import REPO
 
 ROWS = [("会员号", "下单时间", "实付金额", "手机"),
         ("A1", "2024/3/5", "1,200.50", "13812345678"),

@@ -5,10 +5,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course.campaign import (BASE_RESPONSE, LIFT_PER_100, MAX_RESPONSE, campaign_economics,
-                             churn_risk_table, plan_campaign, response_rate,
-                             retention_priority, select_targets, clv_tiers, tier_names,
-                             tier_summary, value_table)
+from course.campaign import (
+    BASE_RESPONSE,
+    LIFT_PER_100,
+    MAX_RESPONSE,
+    campaign_economics,
+    churn_risk_table,
+    clv_tiers,
+    plan_campaign,
+    response_rate,
+    retention_priority,
+    select_targets,
+    tier_names,
+    tier_summary,
+    value_table,
+)
 from course.core.i18n import CourseError
 
 

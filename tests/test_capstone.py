@@ -5,21 +5,31 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import REPO, need
+
 from course.campaign import plan_campaign, retention_priority, value_table
-from course.capstone import (ACTION_COLUMNS, COLUMNS, SECTION_KEYS, action_plan, display_table,
-                             display_value, header, save_list, segment_values, sheet_name,
-                             text_width, write_excel)
+from course.capstone import (
+    ACTION_COLUMNS,
+    COLUMNS,
+    SECTION_KEYS,
+    action_plan,
+    display_table,
+    display_value,
+    header,
+    save_list,
+    segment_values,
+    sheet_name,
+    text_width,
+    write_excel,
+)
 from course.clv import customer_values
 from course.complaints import category_pareto, repurchase_by_recovery, sla_summary
-from course.data import load
 from course.core.i18n import CourseError
+from course.data import load
 from course.rfm import SEGMENTS, rfm_scores, rfm_segments, rfm_table, segment_summary
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -303,7 +313,7 @@ def test_excel_has_the_expected_sheets_headers_and_values(plan, tmp_path):
         assert all(CJK.search(h) for h in headers)
         assert sheet.max_row == len(section.table) + 1
         assert sheet.freeze_panes == "A2"
-        for index, column in enumerate(section.table.columns):
+        for index, _column in enumerate(section.table.columns):
             letter = sheet.cell(1, index + 1).column_letter
             assert sheet.column_dimensions[letter].width >= text_width(headers[index])
     save = book[sheet_name("save")]

@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course.core.plotting import pareto_chart
 from course.complaints import (
     category_pareto,
     complaint_iceberg,
@@ -21,6 +20,7 @@ from course.complaints import (
     sla_summary,
 )
 from course.core.i18n import CourseError
+from course.core.plotting import pareto_chart
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 

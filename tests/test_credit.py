@@ -5,11 +5,25 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course.credit import (DEFAULT_INDICATORS, GRADES, adjust_grades, assign_grades, auc,
-                           bin_codes, bin_labels, choose_indicators, compare_samples,
-                           fit_scorecard, grade_report, information_values, psi,
-                           quantile_cuts, split_applications, woe_table)
 from course.core.i18n import CourseError
+from course.credit import (
+    DEFAULT_INDICATORS,
+    GRADES,
+    adjust_grades,
+    assign_grades,
+    auc,
+    bin_codes,
+    bin_labels,
+    choose_indicators,
+    compare_samples,
+    fit_scorecard,
+    grade_report,
+    information_values,
+    psi,
+    quantile_cuts,
+    split_applications,
+    woe_table,
+)
 
 
 @pytest.fixture(autouse=True)

@@ -10,9 +10,9 @@ from collections import Counter
 
 import nbformat
 import pytest
+from conftest import REPO
 
 import course
-from conftest import REPO
 
 NOTEBOOKS = sorted([*REPO.glob("notebooks/*.ipynb"), *REPO.glob("solutions/[0-9][0-9]-*.ipynb"),
                     *REPO.glob("exercises/[0-9][0-9]-*.ipynb")])
@@ -42,7 +42,7 @@ def imports(path):
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        source = "\n".join(l for l in cell.source.splitlines() if not l.lstrip().startswith(("%", "!")))
+        source = "\n".join(line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!")))
         try:
             tree = ast.parse(source)
         except SyntaxError:

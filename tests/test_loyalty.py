@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import io
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from course.core.i18n import CourseError
+from course.core.plotting import glyph_warnings
 from course.loyalty import (
     BEHAVIOURS,
     abc_classes,
@@ -19,7 +19,6 @@ from course.loyalty import (
     pareto_curve,
 )
 from course.service_numbers import top_share
-from course.core.plotting import glyph_warnings
 
 
 @pytest.fixture(autouse=True)

@@ -5,11 +5,18 @@ import pandas as pd
 import pytest
 
 from course.core.i18n import CourseError
-from course.network import (activity_table, dependency_graph, importance_table,
-                            influence_table, network_chart, network_figure, social_segments,
-                            social_summary,
-                            top_by)
 from course.core.plotting import glyph_warnings
+from course.network import (
+    activity_table,
+    dependency_graph,
+    importance_table,
+    influence_table,
+    network_chart,
+    network_figure,
+    social_segments,
+    social_summary,
+    top_by,
+)
 
 
 @pytest.fixture(autouse=True)

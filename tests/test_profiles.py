@@ -7,9 +7,21 @@ import pytest
 
 from course.core.i18n import CourseError
 from course.profiles import (
-    DIMENSIONS, build_profiles, clean_customers, completeness, data_issues, duplicate_count,
-    field_completeness, fit_propensity, lift_table, messy_customers, propensity_data,
-    propensity_scores, rule_score, segment_profile, touch_points,
+    DIMENSIONS,
+    build_profiles,
+    clean_customers,
+    completeness,
+    data_issues,
+    duplicate_count,
+    field_completeness,
+    fit_propensity,
+    lift_table,
+    messy_customers,
+    propensity_data,
+    propensity_scores,
+    rule_score,
+    segment_profile,
+    touch_points,
 )
 
 

@@ -7,8 +7,20 @@ import pytest
 from course.core.i18n import CourseError
 from course.core.plotting import pareto_chart
 from course.voc import (
-    CATEGORIES, DEFAULT_RULES, UNKNOWN, accuracy, check_rules, classify, clean_feedback, confusion,
-    ctq_table, ctq_tree, pain_points, tokenize, top_words, vital_few,
+    CATEGORIES,
+    DEFAULT_RULES,
+    UNKNOWN,
+    accuracy,
+    check_rules,
+    classify,
+    clean_feedback,
+    confusion,
+    ctq_table,
+    ctq_tree,
+    pain_points,
+    tokenize,
+    top_words,
+    vital_few,
 )
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import time
-from functools import lru_cache
+from functools import cache
 
 from course.core import paths
 
 STUCK_FAILS, STUCK_WINDOW = 3, 600.0  # ≥ 3 failed checks on one question within 10 minutes
 
 
-@lru_cache(maxsize=None)
+@cache
 def _exercise_questions(name: str, mtime: float) -> tuple[str, ...]:
     meta = json.loads((paths.exercises_dir() / f"{name}.ipynb").read_text(encoding="utf-8"))["metadata"]["course"]
     return tuple(q["id"] for q in meta["questions"])

@@ -57,7 +57,7 @@ def provision(home: Path, uid: int, gid: int) -> bool:
         target.write_bytes(data)
     (home / ".tmp").mkdir(exist_ok=True)
     (home / MARKER).write_text("1\n", encoding="utf-8")
-    for root, dirs, files in os.walk(home):
+    for root, _dirs, files in os.walk(home):
         for entry in [root, *(os.path.join(root, f) for f in files)]:
             os.chown(entry, uid, gid)
     home.chmod(0o700)

@@ -40,7 +40,7 @@ def answered_cells(notebook: dict, exercise: str) -> dict:
         for cell in nb["cells"]:
             source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
             if cell["cell_type"] == "code" and prompt.search(source):
-                cell["source"] = prompt.sub(lambda m: f"{m.group(1)}{question} = {literal(plain)}", source, count=1)
+                cell["source"] = prompt.sub(lambda m: f"{m.group(1)}{question} = {literal(plain)}", source, count=1)  # noqa: B023 (used at once)
                 break
     return nb
 

@@ -7,7 +7,7 @@ the default language; English is the second one and the fallback for a missing k
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 DEFAULT_LANG = "zh_CN"
@@ -18,7 +18,7 @@ def current_lang() -> str:
     return os.environ.get("COURSE_LANG", DEFAULT_LANG)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalog(lang: str) -> dict[str, str]:
     import yaml
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import importlib.util
 import logging
 import warnings
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from course.core.i18n import CourseError, t
 
@@ -74,7 +75,7 @@ def use_chinese_font() -> str:
 
 
 def new_figure(title: str | None = None, figsize: tuple[float, float] = (7, 3.5)
-               ) -> tuple["Figure", "Axes"]:
+               ) -> tuple[Figure, Axes]:
     """An empty chart in the course style, Chinese font ready. Shown at the end of the cell."""
     use_chinese_font()
     import matplotlib.pyplot as plt  # pyplot only on first chart: it is the slow import
@@ -124,7 +125,7 @@ def pareto_chart(table, title: str | None = None, ylabel: str | None = None, *, 
 
 def bar_chart(labels: Sequence, values: Sequence[float], title: str | None = None,
               xlabel: str | None = None, ylabel: str | None = None,
-              highlight=None) -> "Figure":
+              highlight=None) -> Figure:
     """A bar chart; ``highlight`` is one label (or a list of labels) drawn in the accent colour.
 
     The figure is detached from pyplot, so it is displayed exactly once when it is the last value

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from course.data import text_vocab as V
 from course.core.i18n import CourseError, choices
+from course.data import text_vocab as V
 
 N_FEEDBACK = 1200
 N_DIALOGUES = 400

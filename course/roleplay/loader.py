@@ -32,7 +32,7 @@ File layout (YAML shown; JSON with the same keys works too)::
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -67,7 +67,7 @@ def scenario_files() -> list:
                   key=lambda p: p.name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_scenarios() -> dict[str, Scenario]:
     """Every packaged scenario by id (validated; read once per process)."""
     found = {}

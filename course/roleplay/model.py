@@ -11,9 +11,9 @@ Everything is frozen: the engine never changes a scenario or a state, it returns
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 # The seven handling steps, in order, and the four principles (ids used in the scenario files).
 STEPS = ("listen", "apologise", "diagnose", "solve", "agree", "follow_through", "review")

@@ -91,7 +91,7 @@ def build(lessons: list[Path], out: Path, log=print) -> list[Path]:
         notebooks.append((path, label_still_widgets(strip_trainer_notes(nb))))
     items = [(f"{p.stem}.html", nb.metadata.get("course", {}).get("title", p.stem)) for p, nb in notebooks]
     pages, texts, entries = [], [], []
-    for i, (path, nb) in enumerate(notebooks):
+    for i, (_path, nb) in enumerate(notebooks):
         bar = nav(items, i)
         page = render.to_html(nb, static_prefix="static/", title=items[i][1], nav_top=bar, nav_bottom=bar)
         page = _EXERCISE_LINK.sub(r"\1exercises/", render.rewrite_lesson_links(page))

@@ -10,9 +10,9 @@ import argparse
 import os
 import shlex
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from course.core.i18n import CourseError, choices, t
 

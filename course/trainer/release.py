@@ -21,9 +21,9 @@ import sys
 import zipfile
 from pathlib import Path
 
-from course.exercises.assign import PUBLIC_KEYS
 from course.core.i18n import CourseError, t
 from course.core.paths import REPO_ROOT, datasets_dir, exercises_dir, notebooks_dir, solutions_dir
+from course.exercises.assign import PUBLIC_KEYS
 from course.trainer.lessons import TRAINER_NOTE, cell_source, cell_tags, strip_trainer_notes
 
 ROOT_FILES = ("pyproject.toml", "environment.yml", "Makefile", "LICENSE")

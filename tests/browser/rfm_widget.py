@@ -1,7 +1,7 @@
 """Drive the RFM explorer the same way in JupyterLab and in Voila, and hold it to the pure view."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -10,7 +10,7 @@ from course.core.i18n import t
 from .pages import as_int, assert_no_tofu, screenshot, table_rows
 
 
-@lru_cache(maxsize=None)
+@cache
 def expected_counts(bins: int, split: str) -> list[list]:
     """(segment, customers) rows that ``explorer_view`` computes for the lesson's orders."""
     from course import load

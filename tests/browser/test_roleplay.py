@@ -1,8 +1,6 @@
 """Scenario 2 (and 5): the M10 complaint role-play in JupyterLab. Click through one scenario to an
 ending and see the score that the pure engine gives for the same replies. Screenshots, no tofu."""
-import pytest
 
-from .conftest import REPO
 from .pages import NOTEBOOK, assert_no_tofu, open_in_lab, run_all, screenshot
 
 LESSON = "notebooks/10-complaints.ipynb"

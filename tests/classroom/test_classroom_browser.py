@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import EXERCISE, REPO, need
+
 from course.classroom.names import account_name
 from course.classroom.simulate import literal
 

@@ -6,9 +6,8 @@ import json
 
 import pytest
 import yaml
-from traitlets.config import Config
-
 from conftest import REPO
+from traitlets.config import Config
 
 DEPLOY = REPO / "deploy"
 

@@ -9,8 +9,8 @@ import time
 
 import pytest
 import requests
-
 from conftest import EXERCISE, REPO
+
 from course.classroom.names import account_name
 from course.classroom.simulate import Hub, Kernel, login_error
 

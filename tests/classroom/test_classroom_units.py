@@ -9,8 +9,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-
 from conftest import EXERCISE
+
 from course.classroom import events
 from course.classroom.memory import too_little_memory
 from course.classroom.names import account_name, clean_display_name

@@ -2,9 +2,9 @@
 refuses to grade an answer whose cell just failed."""
 import nbformat
 import pytest
+from conftest import REPO
 from nbclient import NotebookClient
 
-from conftest import REPO
 from course.core.errors_help import explain
 
 CELLS = [

@@ -164,6 +164,6 @@ def test_detector_catches_logger_messages_from_mathtext():
 def test_detector_lets_other_warnings_through():
     with pytest.warns(UserWarning, match="something else"):
         with plotting.glyph_warnings() as found:
-            warnings.warn("something else", UserWarning)
+            warnings.warn("something else", UserWarning, stacklevel=2)
             logging.getLogger("matplotlib").warning("unrelated log line")
     assert found == []

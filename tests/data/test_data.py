@@ -3,15 +3,14 @@
 Every rule is computed the way a trainee would compute it, from load(...).
 """
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from course.core.i18n import CourseError
 from course.data import AS_OF, DATA_DIR, dataset_names, load, load_big_orders, schemas
 from course.data import build as data_build
-from course.core.i18n import CourseError
 
 SATISFACTION = ["非常不满意", "不满意", "一般", "满意", "非常满意"]
 

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course.data import texts
-from course.data import text_vocab as V
 from course.core.i18n import CourseError
+from course.data import text_vocab as V
+from course.data import texts
 
 SEED = 11
 PAIN = texts.pain_point_categories()

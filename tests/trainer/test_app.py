@@ -12,7 +12,6 @@ import sys
 import time
 import urllib.request
 
-import pytest
 from conftest import need
 
 from course.core.paths import notebooks_dir

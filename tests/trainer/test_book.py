@@ -3,7 +3,6 @@ that renders in a real headless Chromium with every network request blocked."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -106,7 +105,7 @@ def test_renders_offline_in_chromium(site):
         for name, widget_class in (("01-widget-demo.html", ".widget-slider"), ("07-rfm.html", ".widget-dropdown")):
             requests, errors = [], []
             with browser.offline_page(instance, requests) as page:
-                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.on("pageerror", lambda e: errors.append(str(e)))  # noqa: B023 (this page only)
                 page.goto((out / name).as_uri(), wait_until="load")
                 page.wait_for_selector(widget_class, timeout=20_000)  # the embed manager drew the widget
                 assert page.evaluate("document.fonts.check('16px CourseCJK', '客户价值')")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from course.core import plotting
+from course.core.i18n import CourseError
 from course.trainer import doctor
 from course.trainer.doctor import Check
-from course.core.i18n import CourseError
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -152,9 +152,8 @@ def test_font_missing_fails_with_fix(monkeypatch):
 
 
 def test_font_resolving_elsewhere_fails(monkeypatch):
-    from matplotlib import font_manager
-
     import matplotlib
+    from matplotlib import font_manager
 
     latin_only = str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf")
     monkeypatch.setattr(font_manager, "findfont", lambda *a, **k: latin_only)

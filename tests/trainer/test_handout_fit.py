@@ -2,10 +2,9 @@
 the printed page — measured in a real Chromium (print media, A4 width for the PDF)."""
 from __future__ import annotations
 
-import nbformat
 import pytest
 from conftest import need
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_markdown_cell, new_notebook
 
 from course.core.paths import notebooks_dir
 from course.trainer import browser, handouts, render

@@ -2,15 +2,14 @@
 offline, slides driven by a local reveal.js, a PDF when Chromium is there."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import pytest
 from conftest import need
+from test_book import widget_lesson
 
 from course.trainer import browser, handouts, render
-from test_book import widget_lesson
 
 
 def need_browser():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import REPO
+
 from course.trainer.lessons import read_lessons
 
 LESSONS = [lesson for lesson in read_lessons() if re.fullmatch(r"M\d\d", lesson.module)]

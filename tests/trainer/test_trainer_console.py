@@ -27,7 +27,7 @@ def test_progress_text():
 
 
 def test_download_link_carries_the_file():
-    data = "开始,结束\n".encode("utf-8")
+    data = "开始,结束\n".encode()
     link = console.download_link(data, "agenda-2d.csv", "下载")
     assert "download='agenda-2d.csv'" in link and "data:text/csv;base64," in link
     encoded = re.search(r"base64,([^']+)'", link).group(1)

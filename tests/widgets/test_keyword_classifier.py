@@ -8,7 +8,11 @@ import pytest
 from course.core.i18n import CourseError
 from course.voc import DEFAULT_RULES, UNKNOWN, accuracy, classify, confusion
 from course.widgets.keyword_classifier import (
-    add_keyword, classifier_view, keyword_classifier, prepare, remove_keyword,
+    add_keyword,
+    classifier_view,
+    keyword_classifier,
+    prepare,
+    remove_keyword,
 )
 
 

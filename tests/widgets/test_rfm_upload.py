@@ -22,6 +22,6 @@ def test_summary_has_chinese_headers_and_percentages():
 
 
 def test_a_clean_file_lists_no_problems_and_the_widget_builds():
-    view = upload_view("orders.csv", "客户编号,订单日期,金额\nA1,2024-03-05,100\n".encode("utf-8"))
+    view = upload_view("orders.csv", "客户编号,订单日期,金额\nA1,2024-03-05,100\n".encode())
     assert view.ok and view.problems_html == ""
     assert rfm_upload().children

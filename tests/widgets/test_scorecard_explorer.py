@@ -5,10 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course.credit import assign_grades, auc, fit_scorecard, grade_report
 from course.core.i18n import CourseError
-from course.widgets.scorecard_explorer import (prepare_scorecard, scorecard_explorer,
-                                               scorecard_view)
+from course.credit import assign_grades, auc, fit_scorecard, grade_report
+from course.widgets.scorecard_explorer import prepare_scorecard, scorecard_explorer, scorecard_view
 
 
 @pytest.fixture(autouse=True)
