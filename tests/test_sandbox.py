@@ -11,8 +11,8 @@ import threading
 import time
 
 import pytest
-
 from conftest import REPO, need
+
 from course import sandbox as confinement
 from course.core.paths import datasets_dir, solutions_dir
 
