@@ -143,7 +143,7 @@ def _copy_of(root: Path, state: tuple) -> Path:
     os.chmod(base, 0o755)
     copy = base / root.name
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    for folder, dirs, files in os.walk(copy):
+    for folder, _dirs, files in os.walk(copy):
         os.chmod(folder, 0o755)
         for name in files:
             os.chmod(os.path.join(folder, name), 0o644)
