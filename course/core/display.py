@@ -124,6 +124,8 @@ def _view(frame):
         fmt = display_format(code)
         if fmt is None and pd.api.types.is_bool_dtype(shown.iloc[:, position]):
             fmt = "flag"
+        elif fmt == "flag" and pd.api.types.is_integer_dtype(shown.iloc[:, position]):
+            fmt = "int"  # a summed flag is a count (e.g. churned customers per level), not 是/否
         columns[position] = [format_value(v, fmt) for v in shown.iloc[:, position]]
     view = pd.DataFrame(columns, index=shown.index)
     view.columns = _relabel_columns(shown.columns)

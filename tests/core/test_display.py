@@ -84,3 +84,14 @@ def test_import_course_in_a_kernel_stays_cheap():
 def test_an_empty_table_says_so_in_chinese(shell):
     data = _shown(shell, pd.DataFrame(columns=["customer_id"]))
     assert "Empty" not in data["text/plain"] and "空表" in data["text/plain"] and "客户编号" in data["text/html"]
+
+
+def test_a_summed_flag_is_a_count_not_yes():
+    import pandas as pd
+
+    from course.core.display import _view
+
+    view, _, _ = _view(pd.DataFrame({"churned": [120, 7], "level": ["a", "b"]}))
+    assert list(view.iloc[:, 0]) == ["120", "7"]
+    flags, _, _ = _view(pd.DataFrame({"churned": [True, False]}))
+    assert len(set(flags.iloc[:, 0])) == 2 and "True" not in set(flags.iloc[:, 0])
