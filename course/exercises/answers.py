@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 from course.core.i18n import choices, t
 
+# the one encoder of answers: tests types by identity (the grader runs its source in the kernel too)
+from course.exercises.grading.export import export_value as to_plain  # noqa: F401
+
 KINDS = ("choice", "number", "text", "table", "record")  # record: a role-play record code (text)
 
 
@@ -24,67 +27,6 @@ class Verdict:
     @property
     def passed(self) -> bool:
         return self.score >= 1.0
-
-
-def to_plain(value, max_cells=200_000):
-    """Encode a Python value as JSON-ready plain data, trusting nothing about its class.
-
-    This function's source is also run inside the trainee's kernel by the grader, so it imports
-    what it needs itself and accepts only exact built-in, numpy and pandas types (a subclass with a
-    forged ``__eq__`` or ``__float__`` is reported as unsupported).
-    """
-    import math as _math
-
-    def scalar(v):
-        kind = type(v)
-        module, name = getattr(kind, "__module__", ""), kind.__name__
-        if v is None or (module.startswith("pandas") and name in ("NAType", "NaTType")):
-            return None
-        if kind is bool or (module == "numpy" and name == "bool"):
-            return bool(v)
-        if kind is int or (module == "numpy" and name.startswith(("int", "uint"))):
-            return int(v)
-        if kind is float or (module == "numpy" and name.startswith("float")):
-            number = float(v)
-            return number if _math.isfinite(number) else (None if number != number else str(number))
-        if kind is str or (module == "numpy" and name == "str_"):
-            return str(v)
-        if (module.startswith("pandas") and name in ("Timestamp", "Timedelta", "Period")) or (
-                module == "numpy" and name in ("datetime64", "timedelta64")):
-            return str(v)
-        raise TypeError(name)
-
-    kind = type(value)
-    module, name = getattr(kind, "__module__", ""), getattr(kind, "__name__", "?")
-    try:
-        if value is Ellipsis:
-            return {"type": "blank"}
-        if value is None:
-            return {"type": "unsupported", "python_type": "None"}
-        if module.startswith("pandas") and name in ("DataFrame", "Series"):
-            frame = value.to_frame() if name == "Series" else value
-            if frame.shape[0] * max(frame.shape[1], 1) > max_cells:
-                return {"type": "unsupported", "python_type": "too_large"}
-            if name == "Series" or any(n is not None for n in frame.index.names):
-                frame = frame.reset_index()
-            rows = [[scalar(v) for v in row] for row in frame.itertuples(index=False, name=None)]
-            return {"type": "table", "columns": [str(c) for c in frame.columns], "rows": rows}
-        if kind in (list, tuple, set, frozenset) or (module == "numpy" and name == "ndarray"):
-            items = list(value.tolist() if module == "numpy" else value)
-            if len(items) > max_cells:
-                return {"type": "unsupported", "python_type": "too_large"}
-            plain = [scalar(v) for v in items]
-            if kind in (set, frozenset):
-                plain.sort(key=lambda v: (str(type(v)), str(v)))
-            return {"type": "list", "value": plain}
-        plain = scalar(value)
-        if isinstance(plain, bool):
-            return {"type": "bool", "value": plain}
-        if kind in (int, float) or (module == "numpy" and name.startswith(("int", "uint", "float"))):
-            return {"type": "number", "value": plain}
-        return {"type": "text", "value": plain}
-    except Exception:  # unknown classes, and hostile objects that raise: never an answer
-        return {"type": "unsupported", "python_type": name}
 
 
 def is_blank(plain: dict | None) -> bool:

@@ -7,16 +7,16 @@ import os
 import sys
 from pathlib import Path
 
+from course import sandbox as confinement
 from course.core import paths
+from course.core.i18n import CourseError, choices, t
+from course.exercises.assign import read_roster
 from course.exercises.grading.report import write_all
 from course.exercises.grading.runner import Limits, run_notebook
 from course.exercises.grading.score import score_run, unreadable_rows
 from course.exercises.grading.store import ResultStore
 from course.exercises.grading.submission import Submission, claims, clash, read_submission
-from course import sandbox as confinement
-from course.core.i18n import CourseError, choices, t
 from course.exercises.master import Master, read_master
-from course.exercises.assign import read_roster
 from course.exercises.reference import for_class, graded_answers, is_current, read_answers
 
 

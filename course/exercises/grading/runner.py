@@ -29,8 +29,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
 from course import sandbox as confinement
-from course.exercises.grading.export import export_source, validate_answers
 from course.core.i18n import t
+from course.exercises.grading.export import export_source, validate_answers
 
 EXPORT_MIME = "application/vnd.course.exercises.answers+json"
 KERNEL_NAME = "course-sandbox"
