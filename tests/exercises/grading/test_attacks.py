@@ -6,22 +6,21 @@ import hashlib
 import json
 import os
 import site
-import sys
 import time
 from pathlib import Path
 
 import pytest
-
+from attack_fixtures import EXERCISE, FAKE_CLASS, FORMULA_NAMES, write_attacks, write_sibling_pair
 from conftest import need
+
 from course import sandbox as confinement
+from course.core.paths import REPO_ROOT, solutions_dir
 from course.exercises import answers as answer_kinds
 from course.exercises.grading import cli, store
 from course.exercises.grading.export import export_value, valid_plain, validate_answers
 from course.exercises.grading.runner import Limits
 from course.exercises.grading.submission import claims, trainee_id
 from course.exercises.master import read_master
-from course.core.paths import REPO_ROOT, solutions_dir
-from attack_fixtures import EXERCISE, FAKE_CLASS, FORMULA_NAMES, write_attacks, write_sibling_pair
 
 LIMITS = Limits(cell_seconds=30, notebook_seconds=240)
 
@@ -199,14 +198,21 @@ def test_a_name_clash_is_refused_never_renamed_onto_another_trainee(batch):
 
 
 def test_a_sibling_kernel_cannot_reach_another(context, tmp_path):
-    files = write_sibling_pair(tmp_path / "inbox", context)
-    graded = {r["trainee"]: r for r in cli.grade(EXERCISE, [tmp_path / "inbox"], tmp_path / "out", workers=2,
-                                                 limits=Limits(cell_seconds=90, notebook_seconds=300),
-                                                 show_progress=False)}
-    assert set(graded) == set(files)
-    # generous limits: the attacker keeps a core busy, and a slow cell must not pass for an attack
-    rows = graded["sibling_victim"]["rows"]
-    assert {row["status"] for row in rows} == {"correct"}, rows
+    # A successful attack blanks the victim's answers (unanswered or wrong). A victim cell that errors
+    # on a loaded machine (seen in CI: slow cells beside the busy attacker) is not an attack, so the
+    # pair is graded once more before the test gives up; an unanswered or wrong answer fails at once.
+    for attempt in (1, 2):
+        files = write_sibling_pair(tmp_path / f"inbox{attempt}", context)
+        graded = {r["trainee"]: r for r in cli.grade(EXERCISE, [tmp_path / f"inbox{attempt}"], tmp_path / f"out{attempt}",
+                                                     workers=2, limits=Limits(cell_seconds=90, notebook_seconds=300),
+                                                     show_progress=False)}
+        assert set(graded) == set(files)
+        rows = graded["sibling_victim"]["rows"]
+        statuses = {row["status"] for row in rows}
+        assert not statuses & {"unanswered", "wrong", "partial"}, rows
+        if statuses == {"correct"}:
+            return
+    assert statuses == {"correct"}, rows
 
 
 # ---------- the same defences, one layer down (no kernel needed) ----------
