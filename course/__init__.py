@@ -13,9 +13,9 @@ __version__ = "0.1.0"
 # defining module -> the names lessons may import from ``course`` (one owner per name)
 DOORS = {
     "course.campaign": "churn_risk_table clv_tiers plan_campaign retention_priority tier_summary value_table",
-    "course.capstone": (
-        "action_plan kpi_current kpi_sheet save_kpi_sheet save_list segment_values show_kpi_sheet"
-    ),
+    "course.capstone.joins": "save_list segment_values",
+    "course.capstone.kpi": "kpi_current kpi_sheet save_kpi_sheet show_kpi_sheet",
+    "course.capstone.plan": "action_plan",
     "course.churn": "churn_reasons concentration departure_losses owner_book",
     "course.classroom.submit": "submit",
     "course.clv": (
