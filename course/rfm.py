@@ -25,6 +25,7 @@ Definitions (the choices a trainer may be asked about):
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -94,7 +95,7 @@ def rfm_table(
             raise CourseError("rfm.no_dates", column=date_col)
         as_of = last.normalize() + _ONE_DAY
     else:
-        as_of = _as_day(as_of)
+        as_of = analysis_day(as_of)
 
     # One hash pass over the ids, then numpy on integer codes: 1M orders take about 0.2–0.3 s.
     codes, uniques = _factorize(orders[customer_col])
@@ -151,6 +152,56 @@ def _aggregate(codes, uniques, dates: np.ndarray, amounts: np.ndarray, as_of: pd
             "first_purchase": first[rows].view(dates.dtype),
             "last_purchase": last_purchase.to_numpy(),
         }
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Orders prepared once, re-aggregated for many analysis dates (the RFM explorer widget)
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RfmBase:
+    """Orders prepared once for fast re-aggregation: sorted by date, customers as integer codes."""
+
+    codes: np.ndarray  # customer code per order (index into ``customers``)
+    customers: pd.Index  # customer id per code
+    dates: np.ndarray  # datetime64, ascending
+    amounts: np.ndarray  # float
+    default_as_of: pd.Timestamp  # the day after the last order
+    first_day: pd.Timestamp  # the first purchase day (an earlier as_of has no customers)
+
+    def table(self, as_of: pd.Timestamp) -> pd.DataFrame:
+        """``rfm_table`` of these orders as of the day ``as_of`` (a value of ``analysis_day``).
+
+        The orders are sorted, so the ones up to ``as_of`` are a binary search away: moving the
+        date earlier costs about the same as later.
+        """
+        end = int(np.searchsorted(self.dates, (as_of + _ONE_DAY).to_datetime64(), side="left"))
+        return _aggregate(self.codes[:end], self.customers, self.dates[:end], self.amounts[:end], as_of)
+
+
+def prepare_orders(orders: pd.DataFrame, *, customer_col: str = "customer_id",
+                   date_col: str = "order_date", amount_col: str = "amount") -> RfmBase:
+    """Check the orders once and precompute what every ``RfmBase.table`` call needs."""
+    _require_table(orders, "orders")
+    _require_columns(orders, [customer_col, date_col, amount_col], "missing_order_columns")
+    dates = _as_dates(orders[date_col], date_col).to_numpy()
+    amounts = _float_array(_as_amounts(orders[amount_col], amount_col))
+    codes, customers = _factorize(orders[customer_col])
+    valid = ~np.isnat(dates)
+    if not valid.any():
+        raise CourseError("rfm.no_dates", column=date_col)
+    order = np.argsort(dates[valid], kind="stable")
+    dates, amounts, codes = dates[valid][order], amounts[valid][order], codes[valid][order]
+    bought = amounts > 0
+    if not bought.any():
+        raise CourseError("rfm.no_purchases", as_of=pd.Timestamp(dates[-1]).date().isoformat())
+    return RfmBase(
+        codes=codes,
+        customers=customers,
+        dates=dates,
+        amounts=amounts,
+        default_as_of=pd.Timestamp(dates[-1]).normalize() + _ONE_DAY,
+        first_day=pd.Timestamp(dates[bought][0]).normalize(),
     )
 
 
@@ -322,7 +373,8 @@ def _as_amounts(column: pd.Series, name: str) -> pd.Series:
         raise CourseError("rfm.bad_amounts", column=name, example=example) from err
 
 
-def _as_day(value) -> pd.Timestamp:
+def analysis_day(value) -> pd.Timestamp:
+    """``value`` (a date, ``"2025-01-01"`` or a Timestamp) as a plain day: no time, no time zone."""
     try:
         day = pd.Timestamp(value)
     except (ValueError, TypeError) as err:

@@ -11,6 +11,8 @@ from course.core.i18n import CourseError
 from course.rfm import (
     SEGMENT_ACTIONS,
     SEGMENTS,
+    analysis_day,
+    prepare_orders,
     rfm,
     rfm_scores,
     rfm_segments,
@@ -390,3 +392,29 @@ def test_both_languages_have_the_same_messages():
         path = REPO_ROOT / "course" / "core" / "locale" / lang / "rfm.yaml"
         keys.append(set(yaml.safe_load(path.read_text(encoding="utf-8"))))
     assert keys[0] and keys[0] == keys[1]
+
+
+# ----------------------------------------------------------------------------------------------
+# The public API the RFM explorer uses: orders prepared once, a table for any analysis date
+# ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("as_of", ["2023-03-15", "2024-06-30", "2025-01-05"])
+def test_prepared_orders_give_the_same_table_as_rfm_table(as_of):
+    orders = random_orders().sample(frac=1, random_state=3)  # unsorted on purpose
+    base = prepare_orders(orders)
+    day = analysis_day(as_of)
+    pd.testing.assert_frame_equal(base.table(day).reset_index(drop=True),
+                                  rfm_table(orders, as_of).reset_index(drop=True))
+
+
+def test_prepared_orders_know_their_first_and_default_day():
+    base = prepare_orders(tiny_orders())
+    assert base.first_day == pd.Timestamp("2024-01-01")
+    assert base.default_as_of == pd.Timestamp("2024-02-11")
+    assert list(base.table(analysis_day("2024-01-31"))["customer_id"]) == ["A", "B", "D", "E"]
+
+
+def test_analysis_day_drops_time_and_zone_and_explains_a_bad_value():
+    assert analysis_day(pd.Timestamp("2024-03-01 15:30", tz="Asia/Shanghai")) == pd.Timestamp("2024-03-01")
+    with pytest.raises(CourseError) as err:
+        analysis_day("不是日期")
+    assert HAN.search(str(err.value))

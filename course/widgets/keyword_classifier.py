@@ -17,12 +17,12 @@ import numpy as np
 import pandas as pd
 
 from course.core.i18n import CourseError, choices, t
+from course.core.tables import require_columns
 from course.voc import (
     CATEGORIES,
     DEFAULT_RULES,
     STOPWORDS,
     UNKNOWN,
-    _require,
     check_rules,
     confusion,
     keyword_hits,
@@ -50,7 +50,7 @@ class ClassifierBase:
 
 def prepare(feedback: pd.DataFrame, tokens=None) -> ClassifierBase:
     """Check the feedback table and keep what every view needs; ``tokens`` from voc.tokenize."""
-    _require(feedback, ["text", "category"], "feedback")
+    require_columns(feedback, ["text", "category"], "voc", "feedback")
     texts = feedback["text"].astype(str).tolist()
     if tokens is not None and len(tokens) != len(texts):
         raise CourseError("voc.length_mismatch", labels=len(texts), predicted=len(tokens))

@@ -15,7 +15,8 @@ import pandas as pd
 
 from course.core.i18n import CourseError, t
 from course.core.privacy import mask_pii
-from course.profiles import DIMENSIONS, ONLY_FOR, _require, build_profiles, completeness
+from course.core.tables import require_columns
+from course.profiles import DIMENSIONS, ONLY_FOR, build_profiles, completeness
 
 RECENT_ORDERS = 5
 PII_FIELDS = ["phone", "email", "id_number"]
@@ -60,14 +61,15 @@ def prepare(customers: pd.DataFrame, orders: pd.DataFrame, surveys=None, complai
     if profiles is None:
         profiles = build_profiles(customers, orders, surveys, complaints, feedback, as_of=as_of)
     else:
-        _require(profiles, ["customer_id", "customer_type", "last_purchase", "nps"], "profiles")
+        require_columns(profiles, ["customer_id", "customer_type", "last_purchase", "nps"], "profiles",
+                        "profiles")
         profiles = profiles.copy()
     profiles["completeness"] = completeness(profiles).to_numpy()
     profiles = mask_pii(profiles, [c for c in PII_FIELDS if c in profiles.columns])
     order_table, order_rows = _by_customer(orders[orders["order_date"] < as_of], "order_date")
     if complaints is None:
         complaints = pd.DataFrame({"customer_id": [], "created_at": pd.to_datetime([]), "category": []})
-    _require(complaints, ["customer_id", "created_at", "category"], "complaints")
+    require_columns(complaints, ["customer_id", "created_at", "category"], "profiles", "complaints")
     complaint_table, complaint_rows = _by_customer(complaints, "created_at")
     return CardBase(profiles.set_index("customer_id", drop=False), order_table, order_rows,
                     complaint_table, complaint_rows, as_of)

@@ -5,16 +5,16 @@ shows; ``rfm_explorer(orders)`` wires it to three controls. The chart is HTML/CS
 matplotlib figure: redrawing a figure into an Output took far longer than the whole RFM
 computation, and HTML needs no font set-up in JupyterLab or Voila.
 
-Speed: ``prepare(orders)`` checks the orders once, factorizes the customer ids and sorts the
-orders by date. Each update then slices the orders up to ``as_of`` (binary search) and
-aggregates integer codes with numpy, so moving the date earlier costs about the same as later.
+Speed: ``prepare(orders)`` (``course.rfm.prepare_orders``) checks the orders once, factorizes the
+customer ids and sorts the orders by date. Each update then slices the orders up to ``as_of``
+(binary search) and aggregates integer codes with numpy, so moving the date earlier costs about
+the same as later.
 """
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from course.core.i18n import CourseError, choices, t
@@ -23,16 +23,10 @@ from course.core.i18n import CourseError, choices, t
 from course.core.plotting import ACCENT_COLOR as REVENUE_COLOR
 from course.core.plotting import BASE_COLOR as CUSTOMER_COLOR
 from course.rfm import (
-    _ONE_DAY,
     SPLITS,
-    _aggregate,
-    _as_amounts,
-    _as_dates,
-    _as_day,
-    _factorize,
-    _float_array,
-    _require_columns,
-    _require_table,
+    RfmBase,
+    analysis_day,
+    prepare_orders,
     rfm_scores,
     rfm_segments,
     segment_summary,
@@ -42,42 +36,8 @@ from course.widgets.live import live, show_view
 MIN_BINS, MAX_BINS, DEFAULT_BINS = 3, 10, 5
 
 
-@dataclass(frozen=True)
-class RfmBase:
-    """Orders prepared once for fast re-aggregation: sorted by date, customers as integer codes."""
-
-    codes: np.ndarray  # customer code per order (index into ``customers``)
-    customers: pd.Index  # customer id per code
-    dates: np.ndarray  # datetime64, ascending
-    amounts: np.ndarray  # float
-    default_as_of: pd.Timestamp  # the day after the last order
-    first_day: pd.Timestamp  # the first purchase day (an earlier as_of has no customers)
-
-
-def prepare(orders: pd.DataFrame, *, customer_col: str = "customer_id",
-            date_col: str = "order_date", amount_col: str = "amount") -> RfmBase:
-    """Check the orders and precompute what every view needs (once per widget)."""
-    _require_table(orders, "orders")
-    _require_columns(orders, [customer_col, date_col, amount_col], "missing_order_columns")
-    dates = _as_dates(orders[date_col], date_col).to_numpy()
-    amounts = _float_array(_as_amounts(orders[amount_col], amount_col))
-    codes, customers = _factorize(orders[customer_col])
-    valid = ~np.isnat(dates)
-    if not valid.any():
-        raise CourseError("rfm.no_dates", column=date_col)
-    order = np.argsort(dates[valid], kind="stable")
-    dates, amounts, codes = dates[valid][order], amounts[valid][order], codes[valid][order]
-    bought = amounts > 0
-    if not bought.any():
-        raise CourseError("rfm.no_purchases", as_of=pd.Timestamp(dates[-1]).date().isoformat())
-    return RfmBase(
-        codes=codes,
-        customers=customers,
-        dates=dates,
-        amounts=amounts,
-        default_as_of=pd.Timestamp(dates[-1]).normalize() + _ONE_DAY,
-        first_day=pd.Timestamp(dates[bought][0]).normalize(),
-    )
+# the widget's one-off preparation lives in course.rfm, next to the aggregation it feeds
+prepare = prepare_orders
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,13 +56,10 @@ class ExplorerView:
 def explorer_view(rfm_base: RfmBase, as_of=None, split: str = "mean",
                   bins: int = DEFAULT_BINS) -> ExplorerView:
     """Segment the customers as of ``as_of`` and render the caption, the table and the chart."""
-    day = rfm_base.default_as_of if as_of is None else _as_day(as_of)
+    day = rfm_base.default_as_of if as_of is None else analysis_day(as_of)
     if split not in SPLITS:  # checked before the work, so a bad rule fails fast
         raise CourseError("rfm.bad_split", split=split, valid=choices(SPLITS))
-    # Only the orders up to the as_of day: a binary search on the sorted dates.
-    end = int(np.searchsorted(rfm_base.dates, (day + _ONE_DAY).to_datetime64(), side="left"))
-    table = _aggregate(rfm_base.codes[:end], rfm_base.customers, rfm_base.dates[:end],
-                       rfm_base.amounts[:end], day)
+    table = rfm_base.table(day)
     summary = segment_summary(rfm_segments(rfm_scores(table, bins=bins), split=split))
     caption = t(
         "rfm.explorer_caption",
@@ -208,7 +165,7 @@ def rfm_explorer(orders: pd.DataFrame, as_of=None, **cols):
     """
     w = _widgets()
     base = prepare(orders, **cols)
-    start = base.default_as_of if as_of is None else _as_day(as_of)
+    start = base.default_as_of if as_of is None else analysis_day(as_of)
     controls = {
         "as_of": w.DatePicker(
             description=t("rfm.explorer_as_of"),

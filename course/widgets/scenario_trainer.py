@@ -20,12 +20,12 @@ import numpy as np
 import pandas as pd
 
 from course.core.i18n import CourseError, t
+from course.core.tables import require_columns
 from course.psychology import (
     TYPES,
-    _require,
-    _type_text,
     check_type,
     clues,
+    customer_types_table,
     strategy_options,
     type_for_strategy,
 )
@@ -41,7 +41,8 @@ def make_deck(dialogues: pd.DataFrame, n: int = DEFAULT_SIZE, seed: int = 1) -> 
     The deck cycles through the types: any 8 consecutive cards from the start show 8 different
     types (as long as the data has them), so a short round still covers every type.
     """
-    _require(dialogues, ["dialogue_id", "customer_type", "channel", "scenario", "utterance"])
+    require_columns(dialogues, ["dialogue_id", "customer_type", "channel", "scenario", "utterance"],
+                    "psychology", "dialogues")
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_SIZE:
         raise CourseError("psychology.bad_size", n=n, high=MAX_SIZE)
     pool = dialogues.drop_duplicates("utterance")
@@ -91,10 +92,9 @@ def judge(utterance: str, customer_type: str, picked_type: str, picked_strategy:
     found = clues(utterance, customer_type)
     lines.append(t("psychology.trainer_clues", clues="、".join(found)) if found
                  else t("psychology.trainer_no_clues"))
-    lines.append(t("psychology.trainer_why", signals=_type_text(customer_type, "signals"),
-                   psychology=_type_text(customer_type, "psychology")))
-    lines.append(t("psychology.trainer_how", strategy=_type_text(customer_type, "strategy"),
-                   avoid=_type_text(customer_type, "avoid")))
+    about = customer_types_table().set_index("customer_type").loc[customer_type]
+    lines.append(t("psychology.trainer_why", signals=about["signals"], psychology=about["psychology"]))
+    lines.append(t("psychology.trainer_how", strategy=about["strategy"], avoid=about["avoid"]))
     return Judgement(customer_type, picked_type, picked_strategy, type_ok, strategy_ok, tuple(lines))
 
 
