@@ -10,6 +10,14 @@ from pathlib import Path
 from course.core.i18n import CourseError, t
 
 
+def default_variants() -> int:
+    """How many variants a class has (trainees draw one each): COURSE_CLASSROOM_VARIANTS or 30."""
+    from course.classroom.variants import DEFAULT_COUNT
+
+    found = os.environ.get("COURSE_CLASSROOM_VARIANTS", "").strip()
+    return int(found) if found.isdigit() else DEFAULT_COUNT
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m course classroom", description=t("classroom.cli"))
     sub = main.add_subparsers(dest="action", required=True)
@@ -20,6 +28,10 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--class-code", default=None, help=t("classroom.arg_class_code"))
     serve.add_argument("--trainer-password", default=None, help=t("classroom.arg_trainer_password"))
     serve.add_argument("--cull-after", type=int, default=3600, help=t("classroom.arg_cull"))
+    serve.add_argument("--assessment", action="store_true", help=t("classroom.arg_assessment"))
+    serve.add_argument("--variants", type=int, default=default_variants(), help=t("classroom.arg_variants"))
+    prepare = sub.add_parser("prepare", help=t("classroom.arg_prepare"))
+    prepare.add_argument("--variants", type=int, default=default_variants(), help=t("classroom.arg_variants"))
     grade = sub.add_parser("grade", help=t("classroom.arg_grade"))
     grade.add_argument("exercise")
     grade.add_argument("--state", type=Path, default=Path("classroom"), help=t("classroom.arg_state"))
@@ -40,6 +52,12 @@ def main(argv: list[str]) -> int:
             from course.classroom.serve import run
 
             return run(args)
+        if args.action == "prepare":
+            from course.classroom.variants import prepare
+
+            computed = prepare(args.variants)
+            print(t("classroom.variants_ready", variants=args.variants, computed=computed))
+            return 0
         if args.action == "grade":
             from course.classroom.grade import grade_classroom
 

@@ -33,10 +33,25 @@ def grade_classroom(exercise: str, state: Path, out: Path, workers: int = 2, sho
     store = Store(state)
     folder = private_dir(state) / "to-grade" / exercise
     subs = gather(store, exercise, folder)
-    results = grade(exercise, [folder], out, workers=workers, show_progress=show_progress)
+    roster = write_roster(subs, private_dir(state) / "to-grade" / f"{exercise}-roster.csv")
+    results = grade(exercise, [folder], out, workers=workers, show_progress=show_progress, roster=roster)
     variants = {s["name"]: s["variant"] for s in subs}  # recorded for the trainer's reference
     (Path(out) / "variants.json").write_text(json.dumps(variants, ensure_ascii=False, indent=1), encoding="utf-8")
     return results
+
+
+def write_roster(subs: list[dict], path: Path) -> Path:
+    """The roster ``course grade --roster`` reads (``trainee,variant``): each trainee's variant as
+    provisioning recorded it from the hub identity, so it wins over the variant a submitted notebook
+    claims (a copy of a neighbour's notebook is graded as the trainee's own variant)."""
+    from course.exercises.grading.submission import trainee_id
+
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        table = csv.writer(handle)
+        table.writerow(["trainee", "variant"])
+        for sub in subs:
+            table.writerow([trainee_id(sub["name"]), sub["variant"]])
+    return path
 
 
 def summary(out: Path) -> dict:

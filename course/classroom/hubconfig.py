@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from course.classroom.pages import page_vars
 from course.classroom.runtime import trainee_python
 from course.core.paths import REPO_ROOT
 
@@ -57,7 +58,7 @@ def configure(c, settings: dict) -> None:
     c.JupyterHub.pid_file = str(hub_dir / "jupyterhub.pid")
     c.JupyterHub.default_url = default_url
     c.JupyterHub.template_paths = [str(HERE / "templates")]
-    c.JupyterHub.template_vars = {"ui": login_texts()}
+    c.JupyterHub.template_vars = {"ui": login_texts(), **page_vars(str(state))}  # pages.py: display names
     c.JupyterHub.cleanup_servers = True  # Ctrl+C stops every trainee server with the hub
     c.JupyterHub.active_server_limit = settings.get("max_trainees", 0)
 
@@ -120,7 +121,7 @@ def configure_kubernetes(c, state: str = "/srv/jupyterhub/classroom", service_po
     c.Authenticator.allow_all = True
     c.Authenticator.admin_users = {"trainer"}
     c.JupyterHub.template_paths = [str(HERE / "templates")]
-    c.JupyterHub.template_vars = {"ui": login_texts()}
+    c.JupyterHub.template_vars = {"ui": login_texts(), **page_vars(state)}
     c.JupyterHub.default_url = default_url
     c.KubeSpawner.default_url = START_PAGE
     c.KubeSpawner.environment = {"COURSE_CLASSROOM_URL": f"http://{hub_host}:{service_port}/services/{SERVICE}"}

@@ -1,6 +1,7 @@
 """A trainee's home, filled on first login from the trainee bundle (the same files
-``python -m course release`` zips and audits): lessons without trainer notes, the exercises with a
-「交作业」 cell added, the datasets. Never solutions/, answer keys or hidden checks."""
+``python -m course release`` zips and audits): lessons without trainer notes, the exercises in the
+trainee's own variant and the class's mode with a 「交作业」 cell added (course/classroom/variants.py),
+the datasets. Never solutions/, answer keys or hidden checks."""
 from __future__ import annotations
 
 import json
@@ -45,13 +46,29 @@ def bundle_files() -> tuple[tuple[str, bytes], ...]:
     return tuple(files)
 
 
+def trainee_files(home: Path) -> tuple[tuple[str, bytes], ...]:
+    """The bundle with the exercises in this trainee's own variant and the class's mode (practice or
+    assessment), as ``serve`` recorded them; the variant goes into the store, the grader's roster.
+    ``home`` is ``<state>/homes/<account>``."""
+    from course.classroom.store import Store
+    from course.classroom.variants import class_settings, exercise_files, trainee_variant
+
+    store = Store(home.parent.parent)
+    settings = class_settings(store)
+    variant = trainee_variant(home.name, settings["variants"])
+    exercises = dict(exercise_files(variant, settings["mode"]))
+    store.set_variant(home.name, variant)
+    files = [(name, exercises.pop(name, data)) for name, data in bundle_files()]
+    return (*files, *sorted(exercises.items()))
+
+
 def provision(home: Path, uid: int, gid: int) -> bool:
     """Fill ``home`` once (a marker file remembers it); the trainee owns everything in it."""
     home = Path(home)
     home.mkdir(parents=True, exist_ok=True)
     if (home / MARKER).exists():
         return False
-    for name, data in bundle_files():
+    for name, data in trainee_files(home):
         target = home / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)

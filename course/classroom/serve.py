@@ -9,6 +9,8 @@ import socket
 import sys
 
 from course.classroom.hubconfig import HERE, SETTINGS_ENV, proxy_command
+from course.classroom.store import Store
+from course.classroom.variants import configure_class, prepare
 from course.classroom.walls import prepare_state, protect_checkout, running_as_root
 from course.core.i18n import CourseError, t
 
@@ -77,9 +79,12 @@ def run(args) -> int:
     state = prepare_state(args.state)
     protect_checkout()
     config, generated = settings(args)
+    chosen = configure_class(Store(state), args.variants, args.assessment)
+    prepare(args.variants)  # every variant's reference answers before the first login
     host = args.ip if args.ip not in {"", "0.0.0.0"} else None
     urls = [f"http://{a}:{args.port}/" for a in ([host] if host else lan_addresses())]
     print(banner(urls, config["class_code"], config["trainer_password"], generated), flush=True)
+    print(t(f"classroom.banner_mode_{chosen['mode']}", variants=chosen["variants"]), flush=True)
     os.environ[SETTINGS_ENV] = json.dumps(config)
     from jupyterhub.app import main as hub_main
 

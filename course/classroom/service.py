@@ -21,6 +21,7 @@ from course.classroom.grade import GradeJobs
 from course.classroom.progress import exercises, overview, progress
 from course.classroom.ratelimit import RateLimit
 from course.classroom.store import Store
+from course.classroom.variants import class_settings
 from course.core.i18n import t
 
 HERE = Path(__file__).resolve().parent
@@ -83,7 +84,7 @@ class Dashboard(Base):
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.render("dashboard.html", prefix=self.settings["prefix"], ui=texts(),
                     ui_json=json.dumps(texts(), ensure_ascii=False), xsrf=self.xsrf_token.decode("ascii"),
-                    exercises=list(exercises()))
+                    exercises=list(exercises()), mode=class_settings(self.store))
 
 
 class Progress(Base):

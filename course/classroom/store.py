@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS submissions (id INTEGER PRIMARY KEY, account TEXT NOT
     exercise TEXT NOT NULL, received REAL NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,
     file TEXT NOT NULL, current INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS submissions_current ON submissions (exercise, current);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
 
@@ -72,6 +73,15 @@ class Store:
 
     def set_variant(self, account: str, variant: int) -> None:
         self.db.execute("UPDATE trainees SET variant=? WHERE account=?", (variant, account))
+
+    # ---- the class's settings (mode, variant count: written by serve) ----
+    def setting(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.db.execute("INSERT INTO settings VALUES (?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                        (key, value))
 
     # ---- events (from check() in a trainee's kernel) ----
     def add_event(self, account: str, event: dict) -> None:

@@ -1,9 +1,11 @@
 """File-system walls around the trainee accounts (the hub runs as root; trainees are other uids).
 
-Trainee servers need to run the project's Python (.venv) and import the ``course`` package; nothing
-else in the checkout is theirs to see. So the checkout root becomes traverse-only (0711), every
-other top-level folder (solutions/ with the answer keys, notebooks/ with trainer notes, tests/ …)
-becomes root-only, and the state folder hides the hub database, secrets and submissions.
+Trainee servers run the project's Python (.venv) and import the ``course`` package from the
+checkout, and their homes hold their own copies of lessons, exercises and datasets. Only what holds
+answers is walled off, so nobody else who uses the checkout (its owner, a colleague) is locked out:
+``solutions/`` (masters, answer keys, the variants' reference answers), ``.git`` (whose history holds
+the same), ``tests/`` and the grading outputs become owner-only; every other folder keeps its mode.
+The state folder hides the hub database, secrets and submissions (``prepare_state``).
 """
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from pathlib import Path
 from course.core.i18n import CourseError
 from course.core.paths import REPO_ROOT
 
-TRAINEE_NEEDS = {".venv", "course"}
+# what holds answers or graded work; never needed by a trainee's server
+SECRET = ("solutions", ".git", "tests", "grading-out", ".bench")
 
 
 def untraversable(path: Path) -> list[Path]:
@@ -22,22 +25,25 @@ def untraversable(path: Path) -> list[Path]:
 
 
 def protect_checkout(root: Path = REPO_ROOT) -> list[str]:
-    """Lock the checkout down for trainees; returns what was changed (names), for the log."""
+    """Wall the secret folders off from the trainee accounts; returns what was changed (names), for
+    the log. Nothing else in the checkout changes mode."""
     changed = []
     venv_python = root / ".venv" / "bin" / "python"
     blocked = untraversable(root.parent)
     if blocked:
         raise CourseError("classroom.checkout_hidden", path=str(blocked[-1]))
-    if (root.stat().st_mode & 0o777) != 0o711:
-        root.chmod(0o711)
+    mode = root.stat().st_mode & 0o777
+    if not mode & 0o001:  # trainee servers must pass through to .venv and course/
+        root.chmod(mode | 0o001)
         changed.append(".")
-    for entry in sorted(root.iterdir()):
-        if entry.name in TRAINEE_NEEDS or not entry.is_dir() or entry.is_symlink():
+    for name in SECRET:
+        entry = root / name
+        if not entry.is_dir() or entry.is_symlink():
             continue
         mode = entry.stat().st_mode & 0o777
         if mode & 0o077:
             entry.chmod(mode & 0o700)
-            changed.append(entry.name)
+            changed.append(name)
     if not venv_python.exists():
         raise CourseError("classroom.no_venv", path=str(venv_python))
     return changed

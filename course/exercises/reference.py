@@ -21,6 +21,8 @@ import asyncio
 import copy
 import hashlib
 import json
+import os
+import threading
 from pathlib import Path
 
 from course.core import paths
@@ -100,7 +102,10 @@ def compute_answers(master: Master, variant: int = 0) -> dict:
 def write_answers(stored: dict) -> Path:
     path = answers_path(stored["exercise"], stored.get("variant", 0))
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(stored, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    # write then rename: the classroom hub and a grader may fill the same cache at once
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    partial.write_text(json.dumps(stored, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(partial, path)
     return path
 
 
@@ -135,12 +140,16 @@ def for_class(master: Master, stored: dict, submissions, roster: dict[str, int] 
     """``stored`` (variant 0) plus what grading a class with variants needs: each trainee's variant
     and the reference answers of every variant present, all ready before any trainee kernel starts
     (so a variant costs one cached file read, not a master run, per submission)."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
     variant_of = {s.trainee: submission_variant(s.notebook, s.trainee, roster) for s in submissions}
     digest = stored["source_hash"]
-    by_variant = {0: stored}
-    for variant in sorted(set(variant_of.values()) - {0}):
-        by_variant[variant] = reference_answers(master, variant, digest)
-    return {**stored, "variant_of": variant_of, "by_variant": by_variant}
+    variants = sorted(set(variant_of.values()) - {0})
+    # usually cached at release; when not, the master runs wait on their kernels: several at a time
+    with ThreadPoolExecutor(min(4, os.cpu_count() or 2)) as pool:
+        found = list(pool.map(lambda variant: reference_answers(master, variant, digest), variants))
+    return {**stored, "variant_of": variant_of, "by_variant": {0: stored, **dict(zip(variants, found))}}
 
 
 def graded_answers(stored: dict, trainee: str) -> tuple[int, dict]:
