@@ -25,6 +25,7 @@ from course.satisfaction import (
     quadrant_label,
     with_segments,
 )
+from course.widgets.live import live, show_view
 
 FIX_COLOR, POINT_COLOR, LINE_COLOR = ACCENT_COLOR, BASE_COLOR, "#5C6770"
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif"
@@ -50,6 +51,10 @@ class IpaView:
     caption: str
     svg: str
     table_html: str
+
+    @property
+    def chart_html(self) -> str:  # the name show_view puts on screen
+        return self.svg
 
 
 def prepare_ipa(surveys: pd.DataFrame, customers: pd.DataFrame | None = None,
@@ -214,16 +219,8 @@ def ipa_explorer(surveys: pd.DataFrame, customers: pd.DataFrame | None = None):
         if busy["on"]:
             return
         chosen = [a for a, c in checks.items() if c.value]
-        try:
-            view = ipa_view(base, by_box.value, segment_box.value, chosen)
-        except CourseError as err:
-            caption.value = f'<span style="color:#b00020">{html.escape(str(err))}</span>'
-            chart.value = table.value = ""
-            box.view = None
-            return
-        caption.value = html.escape(view.caption)
-        chart.value, table.value = view.svg, view.table_html
-        box.view = view
+        show_view(box, lambda: ipa_view(base, by_box.value, segment_box.value, chosen),
+                  caption, chart, table)
 
     def change_grouping(change):
         busy["on"] = True
@@ -240,13 +237,9 @@ def ipa_explorer(surveys: pd.DataFrame, customers: pd.DataFrame | None = None):
             busy["on"] = False
         update()
 
+    # the grouping refills the segment list first, then redraws once (through update)
     by_box.observe(change_grouping, names="value")
-    segment_box.observe(update, names="value")
-    for check in checks.values():
-        check.observe(update, names="value")
-    box.update = update
-    update()
-    return box
+    return live(box, [segment_box, *checks.values()], update)
 
 
 def _label(base: IpaBase, attribute: str) -> str:

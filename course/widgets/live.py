@@ -5,10 +5,13 @@ import html
 from collections.abc import Callable, Iterable
 
 
-def live(box, controls: Iterable, update: Callable[..., None]):
-    """Run ``update`` now and on every value change of ``controls``; tests call ``box.update()``."""
+def live(box, controls: Iterable, update: Callable[..., None], clicks: Iterable = ()):
+    """Run ``update`` now and on every value change of ``controls`` (and every click of the
+    buttons in ``clicks``, for a widget that recomputes on demand); tests call ``box.update()``."""
     for control in controls:
         control.observe(update, names="value")
+    for button in clicks:
+        button.on_click(update)
     box.update = update
     update()
     return box

@@ -17,6 +17,7 @@ from course.core.i18n import CourseError, t
 from course.core.privacy import mask_pii
 from course.core.tables import require_columns
 from course.profiles import DIMENSIONS, ONLY_FOR, build_profiles, completeness
+from course.widgets.live import ERROR_COLOR, live
 
 RECENT_ORDERS = 5
 PII_FIELDS = ["phone", "email", "id_number"]
@@ -215,16 +216,13 @@ def profile_card(customers: pd.DataFrame, orders: pd.DataFrame, surveys=None, co
     def update(_change=None):
         try:
             view = card_view(base, controls["customer_id"].value)
-        except CourseError as err:
-            card.value = f'<span style="color:#b00020">{html.escape(str(err))}</span>'
+        except CourseError as err:  # an unknown id: a red line, the box stays usable
+            card.value = f'<span style="color:{ERROR_COLOR}">{html.escape(str(err))}</span>'
             box.view = None
             return
         card.value, box.view = view.html, view
 
-    controls["customer_id"].observe(update, names="value")
-    controls["show"].on_click(update)
-    update()
-    return box
+    return live(box, [controls["customer_id"]], update, clicks=[controls["show"]])
 
 
 __all__ = ["CardBase", "CardView", "prepare", "card_view", "nps_group", "profile_card", "DIMENSIONS"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from course.byo import read_orders, segment_customers, summary_line
 from course.core.display import frame_html
 from course.core.i18n import CourseError, t
+from course.widgets.live import live
 
 
 @dataclass
@@ -53,15 +54,14 @@ def rfm_upload():
     table = widgets.HTML("")
     box = widgets.VBox([widgets.HTML(t("byo.upload_caption")), upload, message, table])
 
-    def on_upload(change) -> None:
-        if not change["new"]:
+    def update(_change=None) -> None:
+        if not upload.value:  # nothing uploaded yet (or the upload was cleared): keep the screen
             return
-        item = change["new"][0]
+        item = upload.value[0]
         view = upload_view(item["name"], bytes(item["content"]))
         message.value = html.escape(view.message)
         table.value = view.table_html + view.problems_html
         box.view = view
 
-    upload.observe(on_upload, names="value")
     box.upload, box.message, box.table, box.view = upload, message, table, None
-    return box
+    return live(box, [upload], update)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from course.core.i18n import t
 from course.spin import PlanCheck, check_plan, scenarios, spin_name
+from course.widgets.live import live
 
 DEFAULT_SLOTS = 5
 OK_COLOR, PROBLEM_COLOR = "#2F9E44", "#C92A2A"
@@ -79,12 +80,8 @@ def spin_planner(bank: pd.DataFrame, scenario: str | None = None, slots: int = D
             p.observe(update, names="value")
         update()
 
-    for p in pickers:
-        p.observe(update, names="value")
     picker.observe(rescenario, names="value")
-    box.update = update
-    update()
-    return box
+    return live(box, pickers, update)
 
 
 __all__ = ["PlannerView", "planner_view", "spin_planner", "spin_name"]

@@ -12,6 +12,7 @@ import pandas as pd
 
 from course.core.i18n import t
 from course.spin import SPIN_TYPES, scenarios, score_labels, spin_name, spin_quiz
+from course.widgets.live import live
 
 RIGHT_COLOR, WRONG_COLOR = "#2F9E44", "#C92A2A"
 
@@ -77,15 +78,14 @@ def spin_sorter(bank: pd.DataFrame, scenario: str | None = None, per_type: int =
         for i, rec in enumerate(box.quiz.itertuples(index=False), start=1):
             toggle = w.ToggleButtons(options=SPIN_TYPES, value=None, style={"button_width": "36px"})
             feedback = w.HTML()
-            toggle.observe(update, names="value")
             box.toggles.append(toggle)
             box.feedback.append(feedback)
             children.append(w.VBox([w.HTML(f"<b>{i}.</b> {html.escape(rec.question)}"), toggle, feedback]))
         rows.children = children
-        update()
+        live(box, box.toggles, update)  # each new quiz gets new toggles
 
     picker.observe(draw, names="value")
-    box.update, box.draw = update, draw
+    box.draw = draw
     draw()
     return box
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from course.core.i18n import t
 from course.survey_design import check_survey
-from course.widgets.live import show_view
+from course.widgets.live import live, show_view
 
 FLAG_COLOR, OK_COLOR = "#b00020", "#2e7d32"
 
@@ -70,10 +70,8 @@ def survey_checker(text: str = SAMPLE):
     def update(_click=None):
         show_view(box, lambda: survey_view(box_text.value), caption, chart)
 
-    button.on_click(update)
-    box.update = update
-    update()
-    return box
+    # checked on the button, not on every keystroke: the trainee finishes a draft first
+    return live(box, [], update, clicks=[button])
 
 
 __all__ = ["SAMPLE", "SurveyView", "survey_checker", "survey_view"]
