@@ -25,6 +25,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from course.core import excel
+from course.core.html_page import page
 from course.core.i18n import CourseError, choices, t
 from course.trainer.lessons import KINDS, read_lessons
 
@@ -398,30 +400,24 @@ def to_html(rows: list[Row], days: int) -> str:
             f"<td>{html.escape(r.title)}</td><td>{html.escape(r.kind)}</td><td class='num'>{r.minutes}</td></tr>"
             for r in rows if r.day == day)
         parts.append(f"<table><tr>{head}</tr>{body}</table>")
-    style = ("body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;max-width:960px;margin:2em auto;"
-             "padding:0 1em}table{border-collapse:collapse;width:100%;margin-bottom:1.5em}"
-             "td,th{border:1px solid #ccc;padding:5px 8px;text-align:left}th{background:#f3f4f6}"
-             ".num{text-align:right}.kind-break td{background:#f7f7f7;color:#666}"
+    style = ("table{margin-bottom:1.5em}td,th{padding:5px 8px}.kind-break td{background:#f7f7f7;color:#666}"
              ".kind-optional td{color:#2F6690;font-style:italic}")
-    return (f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"<style>{style}</style></head><body>{''.join(parts)}</body></html>\n")
+    return page(title, "".join(parts), css=style)
 
 
 def to_xlsx(rows: list[Row], days: int, path: Path) -> Path:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, PatternFill
 
     book = Workbook()
     sheet = book.active
     sheet.title = t("trainer.agenda_sheet")
     sheet.append([t("trainer.agenda_title", days=days)])
-    sheet["A1"].font = Font(bold=True, size=14)
+    excel.style_title(sheet["A1"])
     sheet.append([_summary_line(rows, days)])
     header = [t("trainer.col_day")] + _headers()
     sheet.append(header)
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DCE6F0")
+    excel.style_header(sheet, row=3)
     grey = PatternFill("solid", fgColor="F2F2F2")
     for row in rows:
         sheet.append([row.day, clock(row.start), clock(row.end), row.module, row.title, row.kind, row.minutes])
@@ -432,10 +428,7 @@ def to_xlsx(rows: list[Row], days: int, path: Path) -> Path:
         sheet.column_dimensions[letter].width = width
     for cells in sheet.iter_rows(min_row=4):
         cells[4].alignment = Alignment(wrap_text=True)
-    sheet.freeze_panes = "A4"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
+    return excel.save(book, path)
 
 
 def render(rows: list[Row], days: int, fmt: str) -> str:

@@ -29,6 +29,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from course.core.html_page import page
 from course.core.i18n import CourseError, t
 from course.trainer.lessons import find_lesson, strip_trainer_notes
 
@@ -75,10 +76,10 @@ def exercise_page(name: str, lab_url: str | None = None) -> str:
         url = f"{lab_url.rstrip('/')}/lab/tree/exercises/{name}.ipynb"
         direct = f"<p><a href='{html.escape(url)}' target='_blank'>{html.escape(t('app.open_direct'))}</a></p>"
     steps = "".join(f"<li>{html.escape(t(key, name=name))}</li>" for key in ("app.step_lab", "app.step_open", "app.step_run"))
-    return (f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(t('app.exercise_title', name=name))}</title></head>"
-            f"<body style='font-family:sans-serif;max-width:640px;margin:2em auto;line-height:1.7'>"
-            f"<h2>{html.escape(t('app.exercise_title', name=name))}</h2><p>{html.escape(t('app.why'))}</p>"
-            f"{direct}<ol>{steps}</ol><p><a href='javascript:history.back()'>{html.escape(t('app.back'))}</a></p></body></html>")
+    title = t("app.exercise_title", name=name)
+    body = (f"<h2>{html.escape(title)}</h2><p>{html.escape(t('app.why'))}</p>{direct}<ol>{steps}</ol>"
+            f"<p><a href='javascript:history.back()'>{html.escape(t('app.back'))}</a></p>")
+    return page(title, body, css="body{line-height:1.7}", max_width=640)
 
 
 def app_notebook(nb: dict, folder: Path, lab_url: str | None = None) -> dict:

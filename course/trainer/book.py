@@ -15,6 +15,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from course.core import html_page
 from course.core.i18n import CourseError, t
 from course.core.paths import exercises_dir
 from course.trainer import render
@@ -70,13 +71,11 @@ def index_page(entries: list[dict]) -> str:
             f"{html.escape(meta.get('title', entry['page']))}</a></h2>"
             f"<p class='meta'>{html.escape(t('trainer.book_minutes', minutes=total))}</p><ul>{objectives}</ul></section>")
     style = render.css("static/") + (
-        "body{max-width:900px;margin:2em auto;padding:0 1em;line-height:1.6}"
-        "section.module{border-bottom:1px solid #ddd;padding-bottom:.5em}.meta{color:#666}"
-        "h2 a{color:#2F6690;text-decoration:none}")
+        "body{line-height:1.6}section.module{border-bottom:1px solid #ddd;padding-bottom:.5em}"
+        ".meta{color:#666}h2 a{color:#2F6690;text-decoration:none}")
     intro = html.escape(t("trainer.book_intro"))
-    return (f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            f"<style>{style}</style></head><body><h1>{html.escape(title)}</h1><p>{intro}</p>"
-            + "".join(blocks) + "</body></html>\n")
+    body = f"<h1>{html.escape(title)}</h1><p>{intro}</p>" + "".join(blocks)
+    return html_page.page(title, body, css=style, max_width=900)
 
 
 def build(lessons: list[Path], out: Path, log=print) -> list[Path]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from course.core import excel
 from course.core.i18n import CourseError, t
 
 SPEC = Path(__file__).with_name("forms.yaml")
@@ -102,7 +103,7 @@ def build_workbook(spec: dict):
 
     notes = book.create_sheet(t("trainer.form_notes_sheet"))
     notes.append([spec["title"]])
-    notes["A1"].font = Font(bold=True, size=14)
+    excel.style_title(notes["A1"])
     notes.append([spec["purpose"]])
     notes.append([t("trainer.form_example_note")])
     notes.append([])

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import nbformat
 
+from course.core import html_page
 from course.core.paths import notebooks_dir
 from course.core.plotting import font_path
 
@@ -22,8 +23,7 @@ STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
 FONT_FAMILY = "CourseCJK"
 FONT_FILE = "fonts/course-cjk.woff"
-FONT_STACK = (f"'{FONT_FAMILY}','Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei',"
-              "'PingFang SC',sans-serif")
+FONT_STACK = f"'{FONT_FAMILY}',{html_page.FONT_STACK}"  # the cut font first, then the house's
 BASE_CSS = f"""
 @font-face {{ font-family: '{FONT_FAMILY}'; src: url('{{static}}{FONT_FILE}') format('woff'); }}
 body, .jp-RenderedHTMLCommon, .jp-RenderedMarkdown, .reveal {{ font-family: {FONT_STACK}; }}

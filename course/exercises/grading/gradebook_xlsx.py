@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from course.core import paths
+from course.core import excel, paths
 from course.core.i18n import t
 
 
@@ -46,7 +46,7 @@ def rows(results: list[dict]) -> list[list]:
 
 def write_gradebook_xlsx(results: list[dict], out: Path) -> Path:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment
 
     book = Workbook()
     sheet = book.active
@@ -54,14 +54,9 @@ def write_gradebook_xlsx(results: list[dict], out: Path) -> Path:
     for line in rows(results):
         # a trainee's text never becomes a formula in Excel
         sheet.append([("'" + v) if isinstance(v, str) and v[:1] in "=+-@" else v for v in line])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    excel.style_header(sheet)
     for letter, width in zip("ABCDEFGHI", (12, 18, 30, 12, 8, 8, 12, 50, 10)):
         sheet.column_dimensions[letter].width = width
     for row in sheet.iter_rows(min_row=2, min_col=8, max_col=8):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "A2"
-    path = Path(out) / "gradebook.xlsx"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    return path
+    return excel.save(book, Path(out) / "gradebook.xlsx")

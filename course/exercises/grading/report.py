@@ -11,6 +11,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from course.core.html_page import page
 from course.core.i18n import t
 from course.exercises.grading.gradebook_xlsx import write_gradebook_xlsx
 
@@ -20,10 +21,6 @@ LEVELS = ("core", "advanced")  # issue 15: core (基础) and advanced (进阶, o
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 ICONS = {"correct": "✅", "partial": "🟡", "wrong": "❌", "unanswered": "⬜", "error": "⚠️",
          "timeout": "⏱️", "unreadable": "🚫"}
-PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;max-width:960px;margin:2em auto;padding:0 1em}}
-table{{border-collapse:collapse;width:100%}}td,th{{border:1px solid #ccc;padding:6px 8px;text-align:left}}
-th{{background:#f3f4f6}}.num{{text-align:right}}</style></head><body>{body}</body></html>"""
 
 
 def _atomic_write(path: Path, text: str, encoding: str = "utf-8") -> None:
@@ -119,7 +116,7 @@ def write_feedback(result: dict, out: Path) -> Path:
             + (f"<p>{t('grading.variant_note', variant=result['variant'])}</p>" if result.get("variant") else "")
             + _rows_table(result["rows"]) + f"<p>{t('grading.feedback_note')}</p>")
     path = out / "feedback" / f"{result['trainee']}.html"
-    _atomic_write(path, PAGE.format(title=html.escape(title), body=body))
+    _atomic_write(path, page(title, body))
     return path
 
 
@@ -192,7 +189,7 @@ def write_summary(results: list[dict], exercise: str, out: Path) -> Path:
             + f"<h2>{t('grading.by_level')}</h2><ul>{averages}</ul>"
             + f"<h2>{t('grading.by_trainee')}</h2><table><tr><th>{t('grading.col_trainee')}</th>"
             + f"<th>{t('grading.col_points')}</th>{level_heads}</tr>{totals}</table>")
-    _atomic_write(out / "summary.html", PAGE.format(title=html.escape(title), body=body))
+    _atomic_write(out / "summary.html", page(title, body))
     return out / "summary.html"
 
 
