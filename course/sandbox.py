@@ -8,7 +8,8 @@ Linux only, through bubblewrap (Debian package ``bubblewrap``). The confined pro
 - nothing else: no ``solutions/``, answer keys, exercises, submissions, output folder, trainer home;
 - no network, loopback included (``--unshare-all``: the kernel talks through file sockets), its own
   pid namespace (nothing outlives the run, no signal reaches the grader), ``--die-with-parent``,
-  an environment built from an allow-list (``--clearenv``).
+  an environment built from an allow-list (``--clearenv``);
+- caps it cannot leave: a pids cgroup and a memory cgroup made by the grader (``make_cgroup``).
 As root, the process first drops to an unprivileged uid (``setpriv``), because bwrap's ``--uid``
 alone still opens files as root. Each kernel gets its own uid, so ``RLIMIT_NPROC`` counts only it.
 
@@ -217,6 +218,7 @@ def describe() -> dict:
     sandbox = find_sandbox()
     return {"available": sandbox is not None, "bwrap": sandbox.bwrap if sandbox else None,
             "drops_uid": bool(sandbox and sandbox.setpriv),
+            "memory_cgroup": cgroup_root("memory") is not None,
             "reason": None if sandbox else missing_reason()}
 
 
@@ -269,42 +271,127 @@ def kill_descendants(pid: int) -> int:
     return len(doomed)
 
 
-# ---------- cgroups: a process cap the confined process cannot leave ----------
+# ---------- cgroups: process and memory caps the confined process cannot leave ----------
 
-def cgroup_root() -> Path | None:
-    v1 = Path("/sys/fs/cgroup/pids")
-    if (v1 / "cgroup.procs").exists() and os.access(v1, os.W_OK):
-        return v1
-    controllers = Path("/sys/fs/cgroup/cgroup.controllers")
-    if controllers.exists() and "pids" in controllers.read_text().split() and os.access(controllers.parent, os.W_OK):
-        return controllers.parent
+CGROUP_FS = Path("/sys/fs/cgroup")
+
+
+@dataclass(frozen=True)
+class Cgroups:
+    """The cgroups one confined process joins: v1 has one folder per controller, v2 one in all."""
+    folders: tuple[Path, ...]
+    memory: Path | None = None  # the folder holding the memory limit (None: RLIMIT_AS alone)
+
+
+def _own_cgroup(controller: str) -> str:
+    """The grader's own cgroup for ``controller`` (v1), so a kernel's limits nest under the
+    grader's: whatever caps the grader still caps its kernels."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return "/"
+    for line in lines:
+        _, names, path = (line.split(":", 2) + ["", ""])[:3]
+        if controller in names.split(","):
+            return path or "/"
+    return "/"
+
+
+def _v2_controllers() -> list[str]:
+    try:
+        return (CGROUP_FS / "cgroup.controllers").read_text().split()
+    except OSError:
+        return []
+
+
+def cgroup_root(controller: str = "pids") -> Path | None:
+    """Where the grader may make a child cgroup for ``controller``, or None."""
+    v1 = CGROUP_FS / controller
+    if (v1 / "cgroup.procs").exists():
+        for place in (v1 / _own_cgroup(controller).lstrip("/"), v1):
+            if (place / "cgroup.procs").exists() and os.access(place, os.W_OK):
+                return place
+        return None
+    # v2: a child of the root (the one cgroup that may hold processes and give controllers away)
+    if controller in _v2_controllers() and os.access(CGROUP_FS, os.W_OK):
+        return CGROUP_FS
     return None
 
 
-def make_cgroup(name: str, pids_max: int) -> Path | None:
-    """A pids cgroup made by the grader; the confined process joins it before it is confined, and
-    cannot leave: it has no cgroupfs in its view and no rights to write one."""
-    root = cgroup_root()
-    if root is None:
-        return None
-    group = root / name
-    try:
-        group.mkdir(exist_ok=True)
-        (group / "pids.max").write_text(str(pids_max))
-    except OSError:
-        return None
-    return group
+def _limit(group: Path, values: dict[str, str]) -> bool:
+    """Write the first limit file that exists; False when none could be written."""
+    for name, value in values.items():
+        if (group / name).exists():
+            try:
+                (group / name).write_text(value)
+                return True
+            except OSError:
+                return False
+    return False
 
 
-def join_cgroup_prefix(group: Path | None) -> list[str]:
-    """argv prefix: move this process into ``group``, then exec the rest (sh: no Python start-up)."""
-    if group is None:
+def make_cgroup(name: str, pids_max: int, memory_bytes: int | None = None) -> Cgroups | None:
+    """Cgroups made by the grader with a process cap and, where the controller is writable, a
+    memory cap over every process of the run (RLIMIT_AS counts one process at a time; children
+    and tmpfs files escape it). The confined process joins them before it is confined, and cannot
+    leave: it has no cgroupfs in its view and no rights to write one."""
+    folders: list[Path] = []
+    memory = None
+    wanted = ["pids"] + (["memory"] if memory_bytes else [])
+    for controller in wanted:
+        root = cgroup_root(controller)
+        if root is None:
+            continue
+        group = root / name
+        if group not in folders:  # v2: one folder carries every controller
+            if root == CGROUP_FS:  # v2: let children use the controller (no harm if already on)
+                _limit(root, {"cgroup.subtree_control": f"+{controller}"})
+            try:
+                group.mkdir(exist_ok=True)
+            except OSError:
+                continue
+            folders.append(group)
+        if controller == "pids":
+            _limit(group, {"pids.max": str(pids_max)})
+        elif _limit(group, {"memory.max": str(memory_bytes), "memory.limit_in_bytes": str(memory_bytes)}):
+            # no swap either, where the machine has swap accounting (v1: after the memory limit)
+            _limit(group, {"memory.swap.max": "0", "memory.memsw.limit_in_bytes": str(memory_bytes)})
+            memory = group
+    if not folders:
+        return None
+    return Cgroups(tuple(folders), memory)
+
+
+def join_cgroup_prefix(groups: Cgroups | None) -> list[str]:
+    """argv prefix: move this process into every cgroup of ``groups``, then exec the rest (sh: no
+    Python start-up). A join that fails stops the start: a kernel never runs uncapped."""
+    if groups is None:
         return []
-    return ["/bin/sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', str(group)]
+    script = 'n=$0; while [ "$n" -gt 0 ]; do echo $$ > "$1/cgroup.procs" || exit 1; shift; n=$((n-1)); done; exec "$@"'
+    return ["/bin/sh", "-c", script, str(len(groups.folders)), *map(str, groups.folders)]
 
 
-def remove_cgroup(group: Path | None) -> None:
-    """Kill whatever is left in the cgroup, then remove it."""
+def oom_kills(groups: Cgroups | None) -> int:
+    """How many processes the kernel's memory cap has killed so far."""
+    if groups is None or groups.memory is None:
+        return 0
+    for name in ("memory.events", "memory.oom_control"):  # v2, v1
+        try:
+            for line in (groups.memory / name).read_text().splitlines():
+                key, _, value = line.partition(" ")
+                if key == "oom_kill":
+                    return int(value)
+        except (OSError, ValueError):
+            continue
+    return 0
+
+
+def remove_cgroup(group: Path | Cgroups | None) -> None:
+    """Kill whatever is left in the cgroup(s), then remove them."""
+    if isinstance(group, Cgroups):
+        for folder in group.folders:
+            remove_cgroup(folder)
+        return
     if group is None or not group.exists():
         return
     for _ in range(100):

@@ -62,6 +62,7 @@ class RunResult:
     # "kernel_died" | "notebook_timeout" | "export_failed" | "start_failed" | "protocol_error"
     fatal: str | None = None
     output_truncated: bool = False
+    out_of_memory: set[int] = field(default_factory=set)  # cells during which the memory cap killed
     seconds: float = 0.0
 
 
@@ -119,6 +120,21 @@ class LimitedClient(NotebookClient):
         self.output_truncated = False
         self.current_index: int | None = None
         self.on_cell_error = self._record_error
+        self.cgroups: confinement.Cgroups | None = None  # the kernel's, when it has a memory cap
+        self.out_of_memory: set[int] = set()
+
+    async def async_execute_cell(self, cell, cell_index, **kw):
+        """Run one cell; when the memory cap killed a process meanwhile, that is the cell's error,
+        said plainly (a child killed by the cap may otherwise pass unnoticed)."""
+        before = confinement.oom_kills(self.cgroups)
+        try:
+            return await super().async_execute_cell(cell, cell_index, **kw)
+        finally:
+            if confinement.oom_kills(self.cgroups) > before:
+                self.out_of_memory.add(cell_index)
+                detail = t("grading.memory_exceeded", mb=self.limits.memory_mb)
+                self.problems = [p for p in self.problems if p.index != cell_index]
+                self.problems.append(CellProblem(cell_index, "error", detail))
 
     def _record_error(self, cell, cell_index, execute_reply):
         launcher = getattr(self.km.provisioner, "pid", None) if self.km is not None else None
@@ -229,7 +245,9 @@ async def run_notebook(nb, question_ids: list[str], limits: Limits = Limits(),
         result, dead_cell = await _attempt(nb, question_ids, limits, {p.index for p in killers}, sandbox)
         if result.fatal != "kernel_died" or dead_cell is None or dead_cell >= len(nb.cells):
             break
-        killers.append(CellProblem(dead_cell, "error", t("grading.kernel_died_in_cell")))
+        reason = t("grading.memory_exceeded", mb=limits.memory_mb) if dead_cell in result.out_of_memory \
+            else t("grading.kernel_died_in_cell")
+        killers.append(CellProblem(dead_cell, "error", reason))
     result.problems = sorted(killers + result.problems, key=lambda p: p.index)
     result.seconds = loop.time() - started
     return result
@@ -252,7 +270,8 @@ class _Kernel:
         self.conn.mkdir(mode=0o700)
         if self.uid is not None:
             os.chown(self.conn, self.uid, self.uid)
-        self.cgroup = confinement.make_cgroup(f"course-kernel-{self.folder.name}", limits.tasks + 16)
+        self.cgroup = confinement.make_cgroup(f"course-kernel-{self.folder.name}", limits.tasks + 16,
+                                              limits.memory_mb * 1024 * 1024)
         argv = confinement.join_cgroup_prefix(self.cgroup) + sandbox.wrap(
             KERNEL_ARGV, private=[self.conn], env=kernel_env(limits, confined=True), uid=self.uid)
         self.spec_dir = write_kernel_spec(self.folder / "spec", argv)
@@ -288,6 +307,7 @@ async def _attempt(nb, question_ids: list[str], limits: Limits, skip: set[int],
     kernel = _Kernel(limits, sandbox)
     km = kernel.manager()
     client = LimitedClient(nb, limits, km=km, resources={"metadata": {"path": kernel.cwd}})
+    client.cgroups = kernel.cgroup
     try:
         # started by hand rather than with setup_kernel(), whose SIGINT handler would turn a
         # trainer's Ctrl-C into a "dead kernel" grade instead of stopping the batch
@@ -319,6 +339,7 @@ async def _attempt(nb, question_ids: list[str], limits: Limits, skip: set[int],
         del nb.cells[cell_count:]
         result.problems = [p for p in client.problems if p.index < cell_count]
         result.output_truncated = client.output_truncated
+        result.out_of_memory = client.out_of_memory
         await _ensure_stopped(client, km)
         kernel.cleanup(km)
     return result, client.current_index

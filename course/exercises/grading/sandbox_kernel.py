@@ -3,7 +3,8 @@
 The limits come from the environment the grader starts it with (see runner.kernel_env):
 memory (RLIMIT_AS), file size (RLIMIT_FSIZE), no core dumps, and a cap on processes so that a fork
 loop stops. Confined (course.sandbox) the kernel runs under a uid of its own, so RLIMIT_NPROC counts
-only it, and the grader has already put it in a pids cgroup it cannot leave. Unconfined as root
+only it, and the grader has already put it in a pids and a memory cgroup it cannot leave (the
+memory cgroup counts all its processes together; RLIMIT_AS stays as the per-process fallback). Unconfined as root
 (``--no-sandbox``), where Linux never applies RLIMIT_NPROC, it joins a fresh cgroup itself.
 ``resource`` is imported only here, in the kernel: Windows has none, and then no limits apply.
 """
