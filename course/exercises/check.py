@@ -3,6 +3,11 @@
 Only the public checks run here (shape rules and a salted fingerprint of the reference answer), so
 the notebook never holds the hidden checks. Failing again reveals hint 1, then hint 2, then points to
 ``show_answer``. Grades never come from here: the grader judges answers in its own process.
+
+Per variant (issue 19): the fingerprints are those of the trainee's own variant, so a neighbour's
+answer fails. An assessment exercise (``release --assessment``) carries no fingerprint at all:
+check() confirms the shape only, and says so, so a right and a wrong answer of the right shape get
+the same reply and check() is no oracle.
 """
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ from course.core.errors_help import stale_feedback
 from course.core.i18n import choices, t
 from course.exercises.answers import public_verdict, read_choice, salt, to_plain
 
-_state: dict = {"name": None, "variant": 0, "questions": {}, "failures": Counter()}
+_state: dict = {"name": None, "variant": 0, "assessment": False, "questions": {}, "failures": Counter()}
 
 
 class Feedback:
@@ -79,10 +84,12 @@ def start_exercise(name: str, variant: int | None = None) -> Feedback:
     meta = _exercise_meta(name, variant)
     if meta is None:
         return Feedback(False, t("check.not_found", name=name), [t("check.not_found_fix")])
-    _state.update(name=name, variant=variant, questions={q["id"]: q for q in meta["questions"]},
-                  failures=Counter())
+    assessment = meta.get("mode") == "assessment"
+    _state.update(name=name, variant=variant, assessment=assessment,
+                  questions={q["id"]: q for q in meta["questions"]}, failures=Counter())
     return Feedback(None, t("check.ready", name=name, count=len(meta["questions"]),
-                            points=f"{meta['total_points']:g}"), [t("check.how_to")])
+                            points=f"{meta['total_points']:g}"),
+                    [t("check.shape_only_note") if assessment else t("check.how_to")])
 
 
 def _namespace() -> dict:
@@ -117,6 +124,9 @@ def check(question_id: str, namespace: dict | None = None) -> Feedback:
     plain = to_plain(namespace[question_id]) if question_id in namespace else {"type": "missing"}
     verdict = public_verdict(question, plain, question["digests"], salt(_state["name"], question_id, _state["variant"]))
     explained = _option_feedback(question, plain)
+    if verdict.passed and _state["assessment"] and question.get("kind") != "record":
+        # no fingerprint was shipped: say plainly that only the shape was checked
+        return Feedback(True, "✅ " + t("check.shape_passed", id=question_id), [t("check.shape_only_note")])
     if verdict.passed:
         extra = [verdict.message] if question.get("kind") == "record" else []
         return Feedback(True, "✅ " + t("check.passed", id=question_id), [*extra, *explained, t("check.honest_note")])
@@ -126,7 +136,7 @@ def check(question_id: str, namespace: dict | None = None) -> Feedback:
     lines = [verdict.message, *explained, t("check.hint", level=1, text=hints[0])]
     if tries >= 2:
         lines.append(t("check.hint", level=2, text=hints[1]))
-    if tries >= 3:
+    if tries >= 3 and not _state["assessment"]:  # an assessment exercise shows no answer until after
         lines.append(t("check.answer_offer", id=question_id))
     return Feedback(False, "❌ " + t("check.failed", id=question_id), lines)
 
@@ -139,7 +149,7 @@ def _option_feedback(question: dict, plain: dict) -> list[str]:
     if question.get("kind") != "choice":
         return []
     letters = read_choice(plain) if plain.get("type") in ("text", "list") else None
-    if not letters:
+    if not letters or "answer" not in question:  # an assessment exercise carries no explanations
         return []
     feedback = json.loads(base64.b64decode(question["answer"]).decode("utf-8")).get("feedback", {})
     return [t("check.option_feedback", letter=letter, text=feedback[letter]) for letter in letters if letter in feedback]
