@@ -15,6 +15,7 @@ from course.campaign import CONTACT_COST, MARGIN, CampaignPlan, plan_campaign
 from course.core.i18n import t
 from course.core.plotting import ACCENT_COLOR, BASE_COLOR
 from course.widgets.live import live
+from course.widgets.text_table import widget_table_html
 
 DEFAULT_BUDGET, DEFAULT_OFFER = 20_000, 50
 SHOW_TARGETS = 10
@@ -81,21 +82,13 @@ def _chart_html(summary: pd.DataFrame) -> str:
 
 
 def _targets_html(targets: pd.DataFrame) -> str:
-    cell = "padding:3px 10px;border-bottom:1px solid #ddd;"
-    heads = ["customer", "avg_order", "propensity", "response", "expected_profit"]
-    header = "".join(f'<th style="{cell}text-align:left">'
-                     f'{html.escape(t("campaign.planner_col_" + h))}</th>' for h in heads)
-    rows = "".join(
-        f'<tr><td style="{cell}">{html.escape(str(rec.customer_id))}</td>'
-        f'<td style="{cell}text-align:right">{rec.avg_order:,.0f}</td>'
-        f'<td style="{cell}text-align:right">{rec.propensity:.0%}</td>'
-        f'<td style="{cell}text-align:right">{rec.response:.0%}</td>'
-        f'<td style="{cell}text-align:right">{rec.expected_profit:,.0f}</td></tr>'
-        for rec in targets.itertuples(index=False))
+    heads = [t("campaign.planner_col_" + h)
+             for h in ("customer", "avg_order", "propensity", "response", "expected_profit")]
+    rows = [(rec.customer_id, f"{rec.avg_order:,.0f}", f"{rec.propensity:.0%}", f"{rec.response:.0%}",
+             f"{rec.expected_profit:,.0f}") for rec in targets.itertuples(index=False)]
     title = html.escape(t("campaign.planner_targets_title", n=len(targets)))
     return (f'<div style="font-weight:bold;margin:6px 0 2px">{title}</div>'
-            '<table style="border-collapse:collapse;font-size:13px">'
-            f"<thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>")
+            + widget_table_html(heads, rows, right=(1, 2, 3, 4)))
 
 
 def campaign_planner(values: pd.DataFrame, margin: float = MARGIN,

@@ -26,6 +26,7 @@ from course.satisfaction import (
     with_segments,
 )
 from course.widgets.live import live, show_view
+from course.widgets.text_table import widget_table_html
 
 FIX_COLOR, POINT_COLOR, LINE_COLOR = ACCENT_COLOR, BASE_COLOR, "#5C6770"
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif"
@@ -169,21 +170,11 @@ def _svg(table: pd.DataFrame) -> str:
 
 
 def _table_html(table: pd.DataFrame) -> str:
-    cell = "padding:3px 10px;border-bottom:1px solid #ddd;"
-    heads = ["label", "performance", "importance", "quadrant"]
-    header = "".join(f'<th style="{cell}text-align:left">'
-                     f'{html.escape(t("satisfaction.ipa_col_" + h))}</th>' for h in heads)
-    rows = []
-    for rec in table.itertuples(index=False):
-        color = f"color:{FIX_COLOR};" if rec.quadrant == "fix" else ""
-        rows.append(
-            f'<tr><td style="{cell}">{html.escape(rec.label)}</td>'
-            f'<td style="{cell}text-align:right">{rec.performance:.2f}</td>'
-            f'<td style="{cell}text-align:right">{rec.importance:.2f}</td>'
-            f'<td style="{cell}{color}">{html.escape(rec.quadrant_label)}</td></tr>'
-        )
-    return ('<table style="border-collapse:collapse;font-size:13px">'
-            f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    heads = [t("satisfaction.ipa_col_" + h) for h in ("label", "performance", "importance", "quadrant")]
+    rows = [(rec.label, f"{rec.performance:.2f}", f"{rec.importance:.2f}",
+             (rec.quadrant_label, f"color:{FIX_COLOR};" if rec.quadrant == "fix" else ""))
+            for rec in table.itertuples(index=False)]
+    return widget_table_html(heads, rows, right=(1, 2))
 
 
 # ----------------------------------------------------------------------------------------------

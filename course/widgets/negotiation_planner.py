@@ -18,6 +18,7 @@ from course.core.i18n import t
 from course.core.plotting import ACCENT_COLOR, BASE_COLOR
 from course.negotiation import Zone, bargaining_zone, concession_plan, parse_concessions, plan_issues
 from course.widgets.live import live, show_view
+from course.widgets.text_table import widget_table_html
 
 ZONE_COLOR, FLOOR_COLOR = "#c8e6c9", "#b00020"
 
@@ -112,22 +113,12 @@ def _width(label: str) -> float:
 
 
 def _table_html(plan: pd.DataFrame, issues: list[str]) -> str:
-    cell = "padding:3px 10px;border-bottom:1px solid #ddd;"
-    heads = ["step", "concession", "price", "room", "given"]
-    header = "".join(f'<th style="{cell}text-align:right">{html.escape(t("negotiation.planner_col_" + h))}</th>'
-                     for h in heads)
-    rows = "".join(
-        "<tr>"
-        f'<td style="{cell}text-align:right">{int(r.step)}</td>'
-        f'<td style="{cell}text-align:right">{_money(r.concession)}</td>'
-        f'<td style="{cell}text-align:right">{_money(r.price)}</td>'
-        f'<td style="{cell}text-align:right;color:{FLOOR_COLOR if r.room_left < 0 else "inherit"}">'
-        f'{_money(r.room_left)}</td>'
-        f'<td style="{cell}text-align:right">{"—" if pd.isna(r.given_share) else f"{r.given_share:.0%}"}</td>'
-        "</tr>"
-        for r in plan.itertuples(index=False))
-    table = (f'<table style="border-collapse:collapse;font-size:13px"><thead><tr>{header}</tr></thead>'
-             f"<tbody>{rows}</tbody></table>")
+    heads = [t("negotiation.planner_col_" + h) for h in ("step", "concession", "price", "room", "given")]
+    rows = [(int(r.step), _money(r.concession), _money(r.price),
+             (_money(r.room_left), f"color:{FLOOR_COLOR if r.room_left < 0 else 'inherit'}"),
+             "—" if pd.isna(r.given_share) else f"{r.given_share:.0%}")
+            for r in plan.itertuples(index=False)]
+    table = widget_table_html(heads, rows, right=range(5), heads_right=True)
     if issues:
         notes = "".join(f"<li>{html.escape(i)}</li>" for i in issues)
         verdict = f'<ul style="color:{FLOOR_COLOR};margin:6px 0">{notes}</ul>'

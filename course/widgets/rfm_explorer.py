@@ -32,6 +32,7 @@ from course.rfm import (
     segment_summary,
 )
 from course.widgets.live import live, show_view
+from course.widgets.text_table import widget_table_html
 
 MIN_BINS, MAX_BINS, DEFAULT_BINS = 3, 10, 5
 
@@ -88,27 +89,12 @@ def _pct(value: float) -> str:
 
 
 def _table_html(summary: pd.DataFrame) -> str:
-    cell = "padding:3px 10px;border-bottom:1px solid #ddd;"
-    heads = ["segment", "customers", "customer_share", "revenue_share", "action"]
-    header = "".join(
-        f'<th style="{cell}text-align:left">{html.escape(t("rfm.explorer_col_" + h))}</th>'
-        for h in heads
-    )
-    rows = []
-    for rec in summary.itertuples(index=False):
-        rows.append(
-            "<tr>"
-            f'<td style="{cell}white-space:nowrap">{html.escape(str(rec.segment))}</td>'
-            f'<td style="{cell}text-align:right">{rec.customers:,}</td>'
-            f'<td style="{cell}text-align:right">{_pct(rec.customer_share)}</td>'
-            f'<td style="{cell}text-align:right">{_pct(rec.revenue_share)}</td>'
-            f'<td style="{cell}min-width:24em">{html.escape(rec.action)}</td>'  # wide, not tall
-            "</tr>"
-        )
-    return (
-        '<table style="border-collapse:collapse;font-size:13px">'
-        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
+    heads = [t("rfm.explorer_col_" + h)
+             for h in ("segment", "customers", "customer_share", "revenue_share", "action")]
+    rows = [(rec.segment, f"{rec.customers:,}", _pct(rec.customer_share), _pct(rec.revenue_share),
+             rec.action) for rec in summary.itertuples(index=False)]
+    # the action column is wide, not tall
+    return widget_table_html(heads, rows, right=(1, 2, 3), styles={0: "white-space:nowrap;", 4: "min-width:24em;"})
 
 
 def _bar(share: float, widest: float, color: str) -> str:
@@ -157,14 +143,15 @@ def _widgets():
     return ipywidgets
 
 
-def rfm_explorer(orders: pd.DataFrame, as_of=None, **cols):
+def rfm_explorer(orders: pd.DataFrame, as_of=None, *, customer_col: str = "customer_id",
+                 date_col: str = "order_date", amount_col: str = "amount"):
     """An interactive RFM explorer (an ``ipywidgets.VBox``) for a table of orders.
 
     The returned box carries ``.controls`` (dict: as_of, split, bins), ``.caption``, ``.table``,
     ``.chart`` (HTML widgets) and ``.view`` (the last ``ExplorerView``) for trainers and tests.
     """
     w = _widgets()
-    base = prepare(orders, **cols)
+    base = prepare(orders, customer_col=customer_col, date_col=date_col, amount_col=amount_col)
     start = base.default_as_of if as_of is None else analysis_day(as_of)
     controls = {
         "as_of": w.DatePicker(

@@ -34,6 +34,7 @@ from course.credit import (
     stability_label,
 )
 from course.widgets.live import live, show_view
+from course.widgets.text_table import widget_table_html
 
 BINNINGS = ["default", 3, 4, 5]
 SAMPLES = ["holdout", "train"]
@@ -110,18 +111,10 @@ def _pct(value) -> str:
 
 
 def _table_html(report: pd.DataFrame) -> str:
-    cell = "padding:3px 10px;border-bottom:1px solid #ddd;"
-    heads = ["grade", "applications", "share", "bad_rate"]
-    header = "".join(f'<th style="{cell}text-align:left">'
-                     f'{html.escape(t("credit.explorer_col_" + h))}</th>' for h in heads)
-    rows = "".join(
-        f'<tr><td style="{cell}">{rec.grade}</td>'
-        f'<td style="{cell}text-align:right">{rec.applications:,}</td>'
-        f'<td style="{cell}text-align:right">{_pct(rec.share)}</td>'
-        f'<td style="{cell}text-align:right">{_pct(rec.bad_rate)}</td></tr>'
-        for rec in report.itertuples(index=False))
-    return ('<table style="border-collapse:collapse;font-size:13px">'
-            f"<thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table>")
+    heads = [t("credit.explorer_col_" + h) for h in ("grade", "applications", "share", "bad_rate")]
+    rows = [(rec.grade, f"{rec.applications:,}", _pct(rec.share), _pct(rec.bad_rate))
+            for rec in report.itertuples(index=False)]
+    return widget_table_html(heads, rows, right=(1, 2, 3))
 
 
 def _bar(value, widest: float, color: str) -> str:
