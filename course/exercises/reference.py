@@ -140,7 +140,6 @@ def for_class(master: Master, stored: dict, submissions, roster: dict[str, int] 
     """``stored`` (variant 0) plus what grading a class with variants needs: each trainee's variant
     and the reference answers of every variant present, all ready before any trainee kernel starts
     (so a variant costs one cached file read, not a master run, per submission)."""
-    import os
     from concurrent.futures import ThreadPoolExecutor
 
     variant_of = {s.trainee: submission_variant(s.notebook, s.trainee, roster) for s in submissions}
