@@ -10,29 +10,38 @@ A master reads its variant from a papermill ``parameters`` cell (``variant = 0``
 * another analysis date: ``variant_date(variant)`` — 2025-01-01 for variant 0, one to six months
   earlier for the others.
 
-Choice options are shuffled by ``assign`` (``option_shift``), not by the master.
-All of this is pure arithmetic on the variant number: no randomness that depends on the machine.
+Choice options are rotated by ``assign`` (``shuffle_cells``), not by the master, and the reference
+answer's letters follow them (``remap_answer``). All of this is pure arithmetic on the variant number
+and a hash of names: no randomness that depends on the machine, so the trainee's copy, the reference
+answers and the grader always agree.
 """
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pandas as pd
 
 from course.core.i18n import CourseError
 
+# ``- A. text`` (also ``*``, full-width ``．``, ``、``, ``：``, ``）``): one option line of a choice question
+OPTION_LINE = re.compile(r"^(?P<lead>\s*[-*]\s*)(?P<letter>[A-Z])(?P<sep>\s*[\.．、:：)）]\s*)(?P<text>.*)$")
 
-def _check(variant) -> int:
+
+def _valid_variant(variant) -> int:
+    """``variant`` itself when it is a whole number ≥ 0 (``True`` is not one), else a Chinese error."""
     if isinstance(variant, bool) or not isinstance(variant, int) or variant < 0:
         raise CourseError("data.bad_variant", value=variant)
     return variant
 
 
+# ---------- what a master draws on (lessons may import these through course.DOORS) ----------
+
 def variant_pick(items, variant: int):
     """One item of ``items`` for this variant: the first for variant 0; neighbouring variants
     always get different items (when there are at least two)."""
     items = list(items)
-    variant = _check(variant)
+    variant = _valid_variant(variant)
     if not items:
         raise CourseError("data.bad_variant", value=f"variant_pick([], {variant})")
     return items[variant % len(items)]
@@ -40,7 +49,7 @@ def variant_pick(items, variant: int):
 
 def variant_date(variant: int, base: str | pd.Timestamp = "2025-01-01") -> pd.Timestamp:
     """The analysis date of this variant: ``base`` for variant 0, else 1–6 whole months earlier."""
-    variant = _check(variant)
+    variant = _valid_variant(variant)
     base = pd.Timestamp(base)
     if variant == 0:
         return base
@@ -48,6 +57,7 @@ def variant_date(variant: int, base: str | pd.Timestamp = "2025-01-01") -> pd.Ti
 
 
 def _stable(text: str) -> int:
+    """A hash that is the same in every process and on every machine (Python's ``hash`` is salted)."""
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
 
 
@@ -59,13 +69,22 @@ def stable_variant(trainee: str, count: int = 30) -> int:
     return _stable(f"trainee|{trainee}") % count + 1
 
 
+def question_varies(question) -> bool:
+    """Whether a question's answer is expected to change between variants: not ``varies: false``,
+    and not a role-play record (that answer is the trainee's own path, whatever the variant)."""
+    return question.spec.get("varies") is not False and question.spec.get("kind") != "record"
+
+
+# ---------- rotating choice options per variant (used by assign, reference and the grader) ----------
+
 def option_shift(exercise: str, question_id: str, variant: int, count: int) -> int:
     """How far the options of one choice question rotate in this variant (0 for variant 0).
 
     A rotation keeps every option's neighbours, and two neighbouring variants always rotate by
     different amounts, so the same answer sits under different letters for trainees k and k+1.
+    The hash of the question makes different questions of one variant rotate differently.
     """
-    variant = _check(variant)
+    variant = _valid_variant(variant)
     if variant == 0 or count < 2:
         return 0
     return (variant + _stable(f"{exercise}:{question_id}")) % count
@@ -75,15 +94,6 @@ def letter_map(options: list[str], shift: int) -> dict[str, str]:
     """Original letter -> letter shown in the variant, for options rotated by ``shift``."""
     n = len(options)
     return {letter: options[(i + shift) % n] for i, letter in enumerate(options)}
-
-
-
-
-
-# ---------- shuffling choice options per variant (used by assign and reference) ----------
-import re  # noqa: E402  (kept next to the code that uses it)
-
-OPTION_LINE = re.compile(r"^(?P<lead>\s*[-*]\s*)(?P<letter>[A-Z])(?P<sep>\s*[\.．、:：)）]\s*)(?P<text>.*)$")
 
 
 def option_lines(question) -> tuple[int, list[int]] | None:
@@ -101,13 +111,15 @@ def option_lines(question) -> tuple[int, list[int]] | None:
 
 
 def solution_literal(question) -> re.Pattern:
+    """The master's answer line of a choice question, ``qN = "B"  # SOLUTION`` (letters in ``letters``)."""
     return re.compile(rf"^(?P<head>\s*{re.escape(question.id)}\s*=\s*)(?P<q>[\"'])(?P<letters>[A-Za-z]+)(?P=q)"
                       rf"(?P<tail>\s*#\s*SOLUTION\s*)$")
 
 
 def shuffles(question) -> bool:
     """A choice question is shuffled per variant unless it says ``varies: false``, does not list its
-    options as ``- A. …`` lines, or its solution is not a literal ``qN = "B"  # SOLUTION``."""
+    options as ``- A. …`` lines, or its solution is not a literal ``qN = "B"  # SOLUTION``
+    (then the letters could not be remapped safely, so the options stay as written)."""
     if question.spec.get("kind") != "choice" or question.spec.get("varies") is False:
         return False
     if option_lines(question) is None:
@@ -126,6 +138,7 @@ def question_map(exercise: str, question, variant: int) -> dict[str, str] | None
 
 
 def map_letters(letters: str, mapping: dict[str, str]) -> str:
+    """The letters of one answer (``"AC"``) in the variant's letters, sorted like a trainee's answer."""
     return "".join(sorted(mapping.get(ch, ch) for ch in letters))
 
 
@@ -146,12 +159,13 @@ def shuffle_cells(master, question, variant: int, cells: list) -> list:
     position, numbers = option_lines(question)
     lines = cells[position].source.splitlines()
     matches = {n: OPTION_LINE.match(lines[n]) for n in numbers}
-    inverse = {new: old for old, new in mapping.items()}
+    shown_to_master = {new: old for old, new in mapping.items()}
     options = list(question.spec.get("options") or "ABCD")
     texts = {m["letter"]: m["text"] for m in matches.values()}
+    # the letters stay in order down the list; each line takes the text its new letter maps from
     for n, letter in zip(numbers, options):
         m = matches[n]
-        lines[n] = f"{m['lead']}{letter}{m['sep']}{texts[inverse[letter]]}"
+        lines[n] = f"{m['lead']}{letter}{m['sep']}{texts[shown_to_master[letter]]}"
     cells[position].source = "\n".join(lines) + ("\n" if cells[position].source.endswith("\n") else "")
     pattern = solution_literal(question)
     for cell in cells:
@@ -167,10 +181,3 @@ def variant_feedback(master, question, variant: int) -> dict[str, str]:
     feedback = {str(k): v for k, v in (question.spec.get("feedback") or {}).items()}
     mapping = question_map(master.name, question, variant)
     return {mapping.get(k, k): v for k, v in feedback.items()} if mapping else feedback
-__all__ = ["letter_map", "option_shift", "variant_date", "variant_pick"]
-
-
-def question_varies(question) -> bool:
-    """Whether a question's answer is expected to change between variants: not ``varies: false``,
-    and not a role-play record (that answer is the trainee's own path, whatever the variant)."""
-    return question.spec.get("varies") is not False and question.spec.get("kind") != "record"
