@@ -16,12 +16,12 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 import requests
 
 from course.classroom.names import account_name
-from course.core import paths
 
 
 def literal(plain: dict) -> str:
@@ -33,7 +33,10 @@ def literal(plain: dict) -> str:
 
 def answered_cells(notebook: dict, exercise: str) -> dict:
     """The exercise with every prompt ``qN = ...`` replaced by the master's reference answer."""
-    stored = json.loads((paths.solutions_dir() / "answers" / f"{exercise}.json").read_text(encoding="utf-8"))
+    from course.exercises.reference import read_answers
+
+    variant = notebook.get("metadata", {}).get("course", {}).get("variant", 0)  # the trainee's own (issue 19)
+    stored = read_answers(exercise, variant)
     nb = json.loads(json.dumps(notebook))
     for question, plain in stored["answers"].items():
         prompt = re.compile(rf"^(\s*){re.escape(question)}\s*=\s*\.\.\..*$", re.M)
@@ -79,6 +82,16 @@ def login_error(html: str | bytes) -> str:
     return found.group(1).strip() if found else html[:200]
 
 
+def kernel_time(msg: dict, fallback: float) -> float:
+    """When the kernel finished the cell (the reply's header date, stamped by the kernel on this
+    same machine), so an event's latency starts right after check() ran, not when this busy client
+    thread got round to reading the reply."""
+    try:
+        return datetime.fromisoformat(msg["header"]["date"].replace("Z", "+00:00")).timestamp()
+    except (KeyError, TypeError, ValueError):
+        return fallback
+
+
 class Kernel:
     """One kernel of a trainee's server, driven over the websocket API (the protocol the browser uses)."""
 
@@ -119,6 +132,7 @@ class Kernel:
                 out["error"] = f"{content['ename']}: {content['evalue']}"
             elif kind == "execute_reply":
                 out["reply"] = time.time()
+                out["finished"] = kernel_time(msg, out["reply"])
             elif kind == "status" and content["execution_state"] == "idle":
                 idle = True
             if idle and out["reply"]:  # shell reply and iopub idle may come in either order
@@ -173,6 +187,33 @@ class Watcher(threading.Thread):
         return len(self.pending)
 
 
+def wait_ready(hub: Hub, account: str, name: str, start: float, limit: float = 300.0) -> None:
+    """Wait for the server the way the hub's spawn page does: its progress event stream, which
+    says "ready" the moment the hub knows. (Polling the user model four times a second, as before,
+    cost the busy hub a request per trainee every 250 ms.)"""
+    while time.time() - start < limit:
+        try:
+            with hub.http.get(f"{hub.url}/hub/api/users/{account}/server/progress", stream=True,
+                              timeout=(30, limit)) as answer:
+                if answer.status_code == 200:
+                    for line in answer.iter_lines(decode_unicode=True):
+                        if not line or not line.startswith("data:"):
+                            continue
+                        event = json.loads(line[5:])
+                        if event.get("ready"):
+                            return
+                        if event.get("failed"):
+                            raise RuntimeError(f"{name}: spawn failed: {event.get('message')}")
+        except requests.RequestException:
+            pass
+        # the stream ended without "ready" (or the spawn had not begun): ask the hub once
+        server = hub.api("GET", f"users/{account}").json().get("servers", {}).get("")
+        if server and server.get("ready"):
+            return
+        time.sleep(1.0)
+    raise RuntimeError(f"{name}: server not ready after {limit:.0f} s")
+
+
 def run_trainee(base: str, number: int, exercise: str, prefix: str, code: str, watcher: Watcher) -> dict:
     name = f"{prefix}{number:02d}"
     account, pin = account_name(name), f"{7000 + number}"
@@ -184,14 +225,7 @@ def run_trainee(base: str, number: int, exercise: str, prefix: str, code: str, w
     answer = hub.api("POST", f"users/{account}/server")
     if answer.status_code not in (201, 202, 400):
         raise RuntimeError(f"{name}: spawn failed {answer.status_code} {answer.text[:200]}")
-    while True:
-        model = hub.api("GET", f"users/{account}").json()
-        server = model.get("servers", {}).get("")
-        if server and server.get("ready"):
-            break
-        if time.time() - start > 300:
-            raise RuntimeError(f"{name}: server not ready after 300 s")
-        time.sleep(0.25)
+    wait_ready(hub, account, name, start)
     token = hub.token(account)
     status = requests.get(f"{base}/user/{account}/api/status", headers={"Authorization": f"token {token}"}, timeout=60)
     status.raise_for_status()
@@ -219,7 +253,7 @@ def run_trainee(base: str, number: int, exercise: str, prefix: str, code: str, w
         if found:
             question = found.group(1)
             attempts[question] = attempts.get(question, 0) + 1
-            watcher.expect(account, question, attempts[question], result["reply"])
+            watcher.expect(account, question, attempts[question], result["finished"])
     saved = requests.put(f"{base}/user/{account}/api/contents/{path}", headers={"Authorization": f"token {token}"},
                          json={"type": "notebook", "format": "json", "content": notebook}, timeout=60)
     saved.raise_for_status()

@@ -36,10 +36,18 @@ def _missing() -> str | None:
     return None
 
 
+VARIANTS = 2  # a small class: 张三/李四 and 甲01/甲02 draw different variants of these two
+OPEN_FOLDERS = ("notebooks", "course", "datasets", "exercises")
+
+
 @pytest.fixture(scope="session")
 def classroom():
     need(_missing())
-    room = Classroom()
+    from course.classroom.variants import prepare
+
+    prepare(VARIANTS)  # what `classroom prepare` does before a class: serve then opens at once
+    room = Classroom(extra_env={"COURSE_CLASSROOM_VARIANTS": str(VARIANTS)})
+    room.modes_before = {name: (REPO / name).stat().st_mode for name in OPEN_FOLDERS}
     room.start()
     yield room
     room.stop()

@@ -14,6 +14,7 @@ from conftest import EXERCISE, REPO, need
 
 from course.classroom.names import account_name
 from course.classroom.simulate import literal
+from course.exercises.reference import read_answers
 
 sys.path.insert(0, str(REPO / "tests"))
 from browser.pages import code_cell, replace_source, run_all, run_cell, wait_for_notebook  # noqa: E402
@@ -48,7 +49,6 @@ def keep(page, tmp_path: Path, name: str) -> None:
 
 def test_trainee_submits_and_dashboard_shows_it(classroom, chromium, tmp_path):
     account = account_name(NAME)
-    answer = json.loads((REPO / "solutions" / "answers" / f"{EXERCISE}.json").read_text(encoding="utf-8"))
     trainer_ctx = chromium.new_context(viewport={"width": 1300, "height": 900}, locale="zh-CN")
     trainee_ctx = chromium.new_context(viewport={"width": 1300, "height": 900}, locale="zh-CN")
     trainee_ctx.set_default_timeout(120_000)
@@ -82,6 +82,8 @@ def test_trainee_submits_and_dashboard_shows_it(classroom, chromium, tmp_path):
         wait_for_notebook(page, notebook, timeout=180_000)
         ran = run_all(page, timeout=180_000)  # the variant cell, the setup cell, every check
         assert not ran["errors"], ran["errors"]
+        variant = json.loads(notebook.read_text(encoding="utf-8"))["metadata"]["course"].get("variant", 0)
+        answer = read_answers(EXERCISE, variant)  # the trainee's own variant's answer (issue 19)
         cell = code_cell(page, f"{QUESTION} = ...")
         replace_source(page, cell, f"{QUESTION} = {literal(answer['answers'][QUESTION])}")
         run_cell(page, cell)

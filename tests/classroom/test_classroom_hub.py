@@ -236,6 +236,105 @@ def test_classroom_gradebook_matches_course_grade(classroom, simulated, tmp_path
     assert {"甲01", "甲02"} <= names
 
 
+# ---- variants, the assessment choice, display names, walls of the checkout (issues 13, 14, 19) ----
+COPY_EXERCISE = "01-customer-psychology"  # its own exercise: the gradebook test above stays as it was
+
+
+def provisioned_variant(room, account: str, exercise: str = EXERCISE) -> int:
+    path = room.state / "homes" / account / "exercises" / f"{exercise}.ipynb"
+    return json.loads(path.read_text(encoding="utf-8"))["metadata"]["course"].get("variant", 0)
+
+
+def test_trainees_get_their_own_variant_and_check_uses_its_fingerprints(classroom, pair):
+    from conftest import VARIANTS
+
+    from course.classroom.variants import trainee_variant
+    from course.exercises.reference import read_answers
+
+    (_, account_a, token_a), (_, account_b, _) = pair
+    mine, theirs = provisioned_variant(classroom, account_a), provisioned_variant(classroom, account_b)
+    assert mine == trainee_variant(account_a, VARIANTS) and theirs == trainee_variant(account_b, VARIANTS)
+    assert mine != theirs and mine > 0
+    own, neighbour = read_answers(EXERCISE, mine)["answers"], read_answers(EXERCISE, theirs)["answers"]
+    question = next(q for q in own if own[q]["type"] == "number" and own[q] != neighbour[q])
+    home_file = classroom.state / "homes" / account_a / "exercises" / f"{EXERCISE}.ipynb"
+    cells = json.loads(home_file.read_text(encoding="utf-8"))["cells"]
+    preamble = []
+    for cell in cells:  # the parameters cell (variant = K) and the setup cell, as the trainee runs them
+        if cell["metadata"].get("course"):
+            break
+        if cell["cell_type"] == "code":
+            preamble.append("".join(cell["source"]))
+    kernel = Kernel(classroom.url, account_a, token_a, f"exercises/{EXERCISE}.ipynb")
+    try:
+        setup = kernel.execute("\n".join(preamble) + "\nprint(start_exercise(%r))" % EXERCISE)
+        with_own = kernel.execute(f"{question} = {own[question]['value']!r}\nprint(check({question!r}))")
+        with_copied = kernel.execute(f"{question} = {neighbour[question]['value']!r}\nprint(check({question!r}))")
+    finally:
+        kernel.close()
+    assert setup["error"] is None, setup
+    assert "".join(with_own["text"]).strip().startswith("✅"), with_own
+    assert "".join(with_copied["text"]).strip().startswith("❌"), with_copied
+
+
+def test_a_copied_notebook_is_graded_against_the_trainees_own_variant(classroom, pair, tmp_path):
+    from course.exercises.assign import write_variant
+
+    (_, account_a, token_a), (_, account_b, token_b) = pair
+    variant_a = provisioned_variant(classroom, account_a, COPY_EXERCISE)
+    assert provisioned_variant(classroom, account_b, COPY_EXERCISE) != variant_a
+    # 张三's notebook with every answer of his variant; 李四 hands in a copy of it
+    done = write_variant(COPY_EXERCISE, variant_a, tmp_path / "zhang.ipynb", as_master=True)
+    text = done.read_text(encoding="utf-8")
+    for token in (token_a, token_b):
+        answer = post(classroom, f"{SERVICE}/api/submit", token, json={"exercise": COPY_EXERCISE, "notebook": text})
+        assert answer.status_code == 200, answer.text
+    out = tmp_path / "grades"
+    graded = subprocess.run([sys.executable, "-m", "course", "classroom", "grade", COPY_EXERCISE, "--state",
+                             str(classroom.state), "--out", str(out)], cwd=REPO, capture_output=True, text=True,
+                            timeout=600)
+    assert graded.returncode == 0, graded.stderr
+    with open(out / "gradebook.csv", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    points = {name: sum(float(r["points"]) for r in rows if r["trainee"] == name) for name in ("张三", "李四")}
+    full = sum(float(r["max_points"]) for r in rows if r["trainee"] == "张三")
+    assert points["张三"] == full
+    lost = {r["question"] for r in rows if r["trainee"] == "李四" and float(r["points"]) < float(r["max_points"])}
+    assert points["李四"] < full and lost, rows
+    from course.exercises.master import read_master
+    from course.exercises.variants import question_varies
+
+    master = read_master(REPO / "solutions" / f"{COPY_EXERCISE}.ipynb")
+    assert all(question_varies(q) for q in master.questions if q.id in lost)  # only the varying ones
+
+
+def test_hub_pages_show_the_display_name(classroom, pair):
+    (hub, account, _), _ = pair
+    for page in ("/hub/home", "/hub/token"):
+        answer = hub.http.get(classroom.url + page, timeout=30)
+        assert answer.status_code == 200, page
+        html = answer.content.decode("utf-8")
+        widget = html.split('id="display-name"', 1)[1].split("</span>", 1)[0]
+        assert "张三" in widget and account not in widget, (page, widget)
+        assert "退出" in html
+
+
+def test_dashboard_says_which_mode_the_class_is_in(classroom):
+    hub = Hub(classroom.url)
+    assert hub.login("trainer", classroom.trainer_password).status_code == 302
+    page = hub.http.get(classroom.url + SERVICE + "/", timeout=30)
+    assert page.status_code == 200
+    html = page.content.decode("utf-8")
+    mode = html.split('id="mode"', 1)[1].split("</div>", 1)[0]
+    assert "练习模式" in mode and "2" in mode, mode
+
+
+def test_serve_left_the_open_folders_of_the_checkout_alone(classroom):
+    for name, mode in classroom.modes_before.items():
+        assert (REPO / name).stat().st_mode == mode, name
+    assert (REPO / "solutions").stat().st_mode & 0o077 == 0
+
+
 def test_restart_keeps_every_submission(classroom, simulated):
     token = trainer_token(classroom)
     before = get(classroom, f"{SERVICE}/api/progress", token, exercise=EXERCISE).json()
