@@ -168,3 +168,33 @@ def walls_checked(root: Path) -> None:
         assert after[name] == before[name], name
     assert stat.S_IMODE(root.stat().st_mode) == 0o755
     assert {"solutions", ".git"} <= set(SECRET)
+
+
+def test_serve_assessment_records_the_mode_and_trainees_get_no_answers(tmp_path, monkeypatch, capsys):
+    """``classroom serve --assessment`` up to the point where JupyterHub takes over (stubbed here;
+    the hub tests run the real one): the class is recorded as assessment, the banner says so, and a
+    trainee provisioned in it gets exercises without answers."""
+    from conftest import _missing, need
+
+    from course.classroom import cli, serve
+
+    need(_missing())
+    state = Path(tempfile.mkdtemp(prefix="classroom-", dir="/tmp"))
+    started = []
+    monkeypatch.setattr("jupyterhub.app.main", lambda argv: started.append(argv))
+    monkeypatch.setattr("sys.argv", ["python"])
+    monkeypatch.setenv(serve.SETTINGS_ENV, "")  # run() sets it for the hub: undone after the test
+    monkeypatch.chdir(tmp_path)
+    try:
+        args = cli.parser().parse_args(["serve", "--assessment", "--variants", str(COUNT), "--state", str(state),
+                                        "--class-code", "2468", "--trainer-password", "pw-123456"])
+        assert serve.run(args) == 0 and started
+        assert "考核模式" in capsys.readouterr().out
+        store = Store(state)
+        assert classroom_variants.class_settings(store) == {"mode": "assessment", "variants": COUNT}
+        home = new_trainee(state, store, "孙七")
+        provision(home, os.getuid(), os.getgid())
+        meta = exercise_meta(home)
+        assert meta["mode"] == "assessment" and all("answer" not in q for q in meta["questions"])
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
