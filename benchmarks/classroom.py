@@ -69,12 +69,16 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trainees", type=int, default=30)
     parser.add_argument("--exercise", default="00-service-numbers")
+    parser.add_argument("--variants", type=int, default=30, help="the class's variant count (classroom serve --variants)")
     parser.add_argument("--out", type=Path, default=HERE.parent / ".bench" / "classroom.json")
     args = parser.parse_args(argv)
 
     import os
 
-    room = LocalClassroom()
+    from course.classroom.variants import prepare
+
+    prepare(args.variants)  # `classroom prepare` before class (reference answers per variant): not timed
+    room = LocalClassroom(extra_env={"COURSE_CLASSROOM_VARIANTS": str(args.variants)})
     os.environ.update({"COURSE_CLASS_CODE": room.code, "COURSE_TRAINER_PASSWORD": room.trainer_password})
     started = time.time()
     room.start()
