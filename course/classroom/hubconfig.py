@@ -15,6 +15,7 @@ HERE = Path(__file__).resolve().parent
 SERVICE = "classroom"
 PROXY = REPO_ROOT / ".venv" / "node" / "node_modules" / ".bin" / "configurable-http-proxy"
 START_PAGE = "/lab/tree/notebooks/00-start.ipynb"
+TRAINEE_SERVER = "course.classroom.singleuser"
 SETTINGS_ENV = "COURSE_CLASSROOM_SETTINGS"
 
 
@@ -77,11 +78,12 @@ def configure(c, settings: dict) -> None:
     c.JupyterHub.spawner_class = "course.classroom.spawner.ClassroomSpawner"
     c.ClassroomSpawner.state_dir = str(state)
     c.ClassroomSpawner.service_url = f"{service_url}/services/{SERVICE}"
-    c.Spawner.cmd = [str(trainee_python()), "-m", "jupyterhub.singleuser"]
+    # jupyterhub-singleuser with the trainee's options (Chinese Lab, no terminals, no unused
+    # extensions) and less start-up work: see singleuser.py
+    c.Spawner.cmd = [str(trainee_python()), "-m", TRAINEE_SERVER]
     c.Spawner.default_url = START_PAGE
     c.Spawner.start_timeout = 120
     c.Spawner.http_timeout = 90
-    c.Spawner.args = ["--ServerApp.terminals_enabled=False"]
     # the kernel's token may reach the classroom service as the trainee (for check() and submit())
     c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server",
                                      f"access:services!service={SERVICE}"]

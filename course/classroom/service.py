@@ -34,6 +34,13 @@ def is_trainer(user: dict | None) -> bool:
 
 
 class Base(HubOAuthenticated, web.RequestHandler):
+    async def prepare(self):
+        # Ask the hub who this is without blocking: on a cache miss HubAuthenticated's own
+        # get_current_user waits for the hub synchronously, stalling every other request (events,
+        # the dashboard) while the hub is busy starting servers. The answer is kept on the handler
+        # (and cached by HubAuth for minutes), so get_current_user then finds it at once.
+        await self.hub_auth.get_user(self, sync=False)
+
     @property
     def store(self) -> Store:
         return self.settings["store"]
@@ -142,10 +149,11 @@ def clean_event(event, known) -> dict | None:
 
 @web.stream_request_body
 class Submit(Base):
-    def prepare(self):
+    async def prepare(self):
         # read and drop an oversized body instead of closing the socket: through the proxy a
         # closed socket reaches the trainee as a bare 503, a drained one as a clear 413 message
         self.chunks, self.size = [], 0
+        await super().prepare()
 
     def data_received(self, chunk):
         self.size += len(chunk)
