@@ -5,4 +5,5 @@ if [ ! -e "$HOME/.course-provisioned" ]; then
   cp -rn /opt/course-bundle/. "$HOME"/
   echo 1 > "$HOME/.course-provisioned"
 fi
-exec jupyterhub-singleuser "$@"
+# jupyterhub-singleuser with the trainee options (Chinese Lab, no unused extensions): course/classroom/singleuser.py
+exec python -m course.classroom.singleuser "$@"
