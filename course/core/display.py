@@ -118,6 +118,9 @@ def _view(frame):
     import pandas as pd
 
     shown, note = _shown_rows(frame)
+    # a module may name the ids in a column for display (e.g. scenario ids by their Chinese titles);
+    # the frame itself keeps the ids, so code can still select by them
+    names = frame.attrs.get("value_labels", {})
     columns = {}
     for position, column in enumerate(shown.columns):
         code = column[-1] if isinstance(column, tuple) else column
@@ -126,7 +129,9 @@ def _view(frame):
             fmt = "flag"
         elif fmt == "flag" and pd.api.types.is_integer_dtype(shown.iloc[:, position]):
             fmt = "int"  # a summed flag is a count (e.g. churned customers per level), not 是/否
-        columns[position] = [format_value(v, fmt) for v in shown.iloc[:, position]]
+        named = names.get(code, {}) if isinstance(code, str) else {}
+        columns[position] = [format_value(named.get(v, v) if isinstance(v, str) else v, fmt)
+                             for v in shown.iloc[:, position]]
     view = pd.DataFrame(columns, index=shown.index)
     view.columns = _relabel_columns(shown.columns)
     view.index = _relabel_index(shown.index)

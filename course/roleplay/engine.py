@@ -264,8 +264,9 @@ def path_table(scenario: Scenario):
 
 
 def scenario_overview(scenarios=None):
-    """One row per scenario: ``title``, ``paths``, ``resolved_share`` (share of paths that end with
-    the complaint resolved), ``best`` and ``worst`` score."""
+    """One row per scenario: ``scenario`` (its id), ``paths``, ``resolved_share`` (share of paths that
+    end with the complaint resolved), ``best`` and ``worst`` score. The table shows each scenario by
+    its Chinese title (``attrs["value_labels"]``, see course.core.display); the frame keeps the ids."""
     import pandas as pd
 
     from course.roleplay.loader import load_scenarios
@@ -276,10 +277,11 @@ def scenario_overview(scenarios=None):
         results = [score(scenario, s) for s in all_paths(scenario)]
         rows.append({
             "scenario": scenario.id,
-            "title": scenario.title,
             "paths": len(results),
             "resolved_share": sum(r.outcome == "resolved" for r in results) / len(results),
             "best": max(r.total for r in results),
             "worst": min(r.total for r in results),
         })
-    return pd.DataFrame(rows)
+    overview = pd.DataFrame(rows)
+    overview.attrs["value_labels"] = {"scenario": {s.id: s.title for s in scenarios.values()}}
+    return overview

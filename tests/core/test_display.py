@@ -95,3 +95,17 @@ def test_a_summed_flag_is_a_count_not_yes():
     assert list(view.iloc[:, 0]) == ["120", "7"]
     flags, _, _ = _view(pd.DataFrame({"churned": [True, False]}))
     assert len(set(flags.iloc[:, 0])) == 2 and "True" not in set(flags.iloc[:, 0])
+
+
+def test_ids_a_module_names_show_by_their_names_and_stay_ids_in_the_frame():
+    import pandas as pd
+
+    from course.core.display import _view
+    from course.roleplay import scenario_overview
+
+    overview = scenario_overview()
+    shown = list(_view(overview)[0].iloc[:, 0])
+    assert "angry_vip" in set(overview["scenario"]) and "angry_vip" not in shown
+    assert "大客户在门店当众发火" in shown
+    plain = pd.DataFrame({"scenario": ["angry_vip"]})  # no labels given: the id is shown as it is
+    assert list(_view(plain)[0].iloc[:, 0]) == ["angry_vip"]

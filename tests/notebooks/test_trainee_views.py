@@ -1,13 +1,12 @@
 """Every lesson runs, no chart misses a Chinese glyph, and what a trainee sees holds no raw Python: no English table headers, no
 `dtype:` footer, no `Ellipsis`, no `NaN`/`NaT`, no bare repr (quoted strings, dicts, lists, tuples,
-`<object at 0x…>`, `np.float64(…)`). One test per lesson, so `-n 2` spreads them."""
+`<object at 0x…>`, `np.float64(…)`), no snake_case id in a table cell. One test per lesson, so `-n 2` spreads them."""
 import re
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
-
 from conftest import REPO
+from nbclient import NotebookClient
 
 LESSONS = sorted(p for p in REPO.glob("notebooks/*.ipynb") if p.stem != "trainer")
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -15,6 +14,10 @@ ENGLISH_HEADER = re.compile(r"[a-z]{2,}|_")  # a word or a snake_case name; R, F
 GLYPH_WARNINGS = ("missing from font", "Glyph ")
 RAW = ("dtype:", "Ellipsis", "NaN", "NaT", "object at 0x", "np.float", "np.int", "Timestamp(")
 BARE_REPR = re.compile(r"^\s*(['\"{\[(<]|[A-Za-z_]\w*\(.*\)\s*$)", re.DOTALL)
+SNAKE_ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")  # angry_vip: an id a table should name in Chinese
+# Lessons whose tables still show snake_case ids (column names listed as data, objection and factor
+# ids); each must leave this list once fixed: the test fails when a listed lesson is clean.
+RAW_IDS_LEFT = {"03-spin", "04-satisfaction", "06-profiles", "09-social-credit", "11-difficult-customers"}
 
 
 def test_lessons_were_found():
@@ -41,6 +44,11 @@ def problems_in(cell_number: int, output) -> list[str]:
                 header = re.sub(r"<[^>]+>", "", header).strip()
                 if header and not CJK.search(header) and ENGLISH_HEADER.search(header):
                     found.append(f"{where}: English header {header!r}")
+        for body in re.findall(r"<tbody>(.*?)</tbody>", shown, re.DOTALL):
+            for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", body, re.DOTALL):
+                cell = re.sub(r"<[^>]+>", "", cell).strip()
+                if SNAKE_ID.fullmatch(cell):
+                    found.append(f"{where}: raw id {cell!r} in a table")
         return found
     text = data.get("text/plain", "")
     found = [f"{where}: {raw!r} shown: {text[:120]!r}" for raw in RAW if raw in text]
@@ -64,6 +72,10 @@ def test_what_trainees_see_has_no_raw_python(path, monkeypatch):
                 raise
     found = [problem for number, cell in enumerate(notebook.cells) if cell.cell_type == "code"
              for output in cell.get("outputs", []) for problem in problems_in(number, output)]
+    if path.stem in RAW_IDS_LEFT:
+        raw_ids = [problem for problem in found if "raw id" in problem]
+        assert raw_ids, f"{path.stem} shows no raw ids any more: take it out of RAW_IDS_LEFT"
+        found = [problem for problem in found if problem not in raw_ids]
     assert not found, f"{path.name}:\n" + "\n".join(found)
 
 
@@ -77,6 +89,8 @@ def test_the_checks_catch_raw_python():
     assert problems_in(0, out(**{"text/plain": "PlanCheck(ok=True)"}))
     assert problems_in(0, out(**{"text/html": "<table><thead><tr><th>customer_id</th></tr></thead><tr><td>NaN</td></tr></table>"}))
     assert not problems_in(0, out(**{"text/html": "<table><thead><tr><th>客户编号</th><th>R</th></tr></thead><tr><td>C1</td></tr></table>"}))
+    assert problems_in(0, out(**{"text/html": "<table><thead><tr><th>场景</th></tr></thead><tbody><tr><td>angry_vip</td></tr></tbody></table>"}))
+    assert not problems_in(0, out(**{"text/html": "<table><thead><tr><th>场景</th></tr></thead><tbody><tr><td>大客户</td><td>C_1</td></tr></tbody></table>"}))
     assert not problems_in(0, out(**{"text/plain": "2000"}))
     glyph = nbformat.from_dict({"output_type": "stream", "name": "stderr",
                                 "text": "UserWarning: Glyph 23458 missing from font(s) DejaVu Sans."})
