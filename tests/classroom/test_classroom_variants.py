@@ -198,3 +198,31 @@ def test_serve_assessment_records_the_mode_and_trainees_get_no_answers(tmp_path,
         assert meta["mode"] == "assessment" and all("answer" not in q for q in meta["questions"])
     finally:
         shutil.rmtree(state, ignore_errors=True)
+
+
+@pytest.mark.parametrize("mode", ["practice", "assessment"])
+def test_check_in_a_provisioned_home_uses_the_trainees_variant(tmp_path, monkeypatch, mode):
+    """check() reads the trainee's own copy: in practice its variant's fingerprints (the neighbour's
+    number fails), in assessment only the shape (the neighbour's number and the right one look alike)."""
+    from course.exercises import check as checking
+    from course.exercises.reference import read_answers
+
+    store = Store(tmp_path)
+    classroom_variants.configure_class(store, COUNT, assessment=mode == "assessment")
+    homes = [new_trainee(tmp_path, store, name) for name in ("张三", "李四")]
+    for home in homes:
+        provision(home, os.getuid(), os.getgid())
+    mine, theirs = (exercise_meta(home).get("variant", 0) for home in homes)
+    own, neighbour = read_answers(EXERCISE, mine)["answers"], read_answers(EXERCISE, theirs)["answers"]
+    question = next(q for q in own if own[q]["type"] == "number" and own[q] != neighbour[q])
+    monkeypatch.setenv("COURSE_EXERCISES_DIR", str(homes[0] / "exercises"))
+    monkeypatch.chdir(homes[0] / "exercises")
+    assert checking.start_exercise(EXERCISE, variant=mine).ok is None
+    right = checking.check(question, {question: own[question]["value"]})
+    copied = checking.check(question, {question: neighbour[question]["value"]})
+    misshapen = checking.check(question, {question: "不是数字"})
+    assert right.ok is True and misshapen.ok is False
+    assert copied.ok is (mode == "assessment")  # no oracle in assessment; the variant's own key in practice
+    answer = checking.show_answer(question)
+    if mode == "assessment":
+        assert "课后" in repr(answer) and str(own[question]["value"]) not in repr(answer)
