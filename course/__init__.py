@@ -107,7 +107,8 @@ def __getattr__(name: str):
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'course' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
+    # a misspelled keyword gets a Chinese CourseError listing the valid ones (course.core.keywords)
+    value = import_module("course.core.keywords").checked(getattr(import_module(module), name))
     globals()[name] = value
     return value
 

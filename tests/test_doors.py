@@ -13,6 +13,7 @@ import pytest
 from conftest import REPO
 
 import course
+from course.core.keywords import original
 
 NOTEBOOKS = sorted([*REPO.glob("notebooks/*.ipynb"), *REPO.glob("solutions/[0-9][0-9]-*.ipynb"),
                     *REPO.glob("exercises/[0-9][0-9]-*.ipynb")])
@@ -34,7 +35,7 @@ def test_every_name_is_what_its_owner_defines_even_after_every_module_is_importe
         for name in names.split():
             value = getattr(course, name)
             assert not isinstance(value, types.ModuleType), name
-            assert value is getattr(owner, name), name
+            assert original(value) is getattr(owner, name), name  # the door only adds the keyword check
 
 
 def imports(path):

@@ -106,15 +106,19 @@ def _chart_html(table: pd.DataFrame, acquisition_cost: float) -> str:
 # ----------------------------------------------------------------------------------------------
 # The widget: a thin layer over calculator_view
 # ----------------------------------------------------------------------------------------------
-def clv_calculator(**start):
-    """An interactive CLV calculator (an ``ipywidgets.VBox``); keyword arguments set the start.
+def clv_calculator(*, margin: float = DEFAULTS["margin"], retention: float = DEFAULTS["retention"],
+                   discount_rate: float = DEFAULTS["discount_rate"], years: int = DEFAULTS["years"],
+                   acquisition_cost: float = DEFAULTS["acquisition_cost"]):
+    """An interactive CLV calculator (an ``ipywidgets.VBox``); the arguments set the start.
 
     The box carries ``.controls`` (dict by parameter name), ``.caption``, ``.chart`` and ``.view``
     (the last ``CalculatorView``) for trainers and tests.
     """
     import ipywidgets as w  # here, so that importing this module stays light
 
-    values = {**DEFAULTS, **start}
+    # named, not **start: a misspelled name gets the door's Chinese message (course.core.keywords)
+    values = {"margin": margin, "retention": retention, "discount_rate": discount_rate,
+              "years": years, "acquisition_cost": acquisition_cost}
     calculator_view(**values)  # a bad start value fails here, with the catalog's message
     style = {"description_width": "7em"}
     controls = {
