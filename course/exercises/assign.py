@@ -97,6 +97,17 @@ def _header(question: Question, number: int) -> str:
              title=f" · {title}" if title else "") + f" · {level}"
 
 
+# what an answer cell says to type: a core answer is a value read off the screen, not code
+CORE_PROMPTS = {"number": "assign.core_prompt_number", "choice": "assign.core_prompt_choice",
+                "text": "assign.core_prompt_text", "record": "assign.core_prompt_record"}
+
+
+def answer_prompt(question: Question) -> str:
+    if question.level == "core" and question.spec.get("kind") in CORE_PROMPTS:
+        return t(CORE_PROMPTS[question.spec["kind"]])
+    return t("assign.code_prompt")
+
+
 def build_exercise(master: Master, stored: dict, variant: int = 0, as_master: bool = False) -> nbformat.NotebookNode:
     """The trainee exercise (or, with ``as_master``, the master) of one variant."""
     answers = stored["answers"]
@@ -118,8 +129,8 @@ def build_exercise(master: Master, stored: dict, variant: int = 0, as_master: bo
     if as_master:
         nb.metadata["course"]["master"] = True
     nb.cells = _parameters(master, [_copy(c) for c in master.preamble], variant)
-    prompt = t("assign.code_prompt")
     for number, question in enumerate(master.questions, start=1):
+        prompt = answer_prompt(question)
         header = nbformat.v4.new_markdown_cell(_header(question, number), id=f"{question.id}-header")
         nb.cells.append(_meta(header, question.id, "header", editable=False))
         if question.level == "advanced":

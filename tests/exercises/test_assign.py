@@ -5,12 +5,12 @@ import sys
 
 import nbformat
 import pytest
+from conftest import REPO
 
-from course.exercises.assign import build_exercise, exercise_path, masters, problems_in_sync, render
 from course.core.i18n import CourseError
+from course.exercises.assign import build_exercise, exercise_path, masters, problems_in_sync, render
 from course.exercises.master import read_master, strip_solution
 from course.exercises.reference import read_answers
-from conftest import REPO
 
 PROMPT = "在这里写你的代码"
 
@@ -96,3 +96,21 @@ def test_exercise_hides_solutions_and_reference_values():
         cells = json.loads(text)["cells"]
         assert ["".join(c["source"]) for c in cells if c["metadata"].get("course", {}).get("role") == "check"] == \
                [f'check("{q}")' for q in master.question_ids]
+
+
+def test_answer_cells_say_what_to_type_core_a_value_advanced_code():
+    from course.core.i18n import t
+    from course.exercises.assign import CORE_PROMPTS
+
+    seen = set()
+    for path in masters():
+        master = read_master(path)
+        nb = build_exercise(master, read_answers(master.name))
+        for question in master.questions:
+            answers = [c.source for c in nb.cells if c.metadata.get("course", {}).get("question") == question.id
+                       and c.metadata["course"]["role"] == "answer"]
+            kind = question.spec["kind"]
+            wanted = t(CORE_PROMPTS[kind]) if question.level == "core" and kind in CORE_PROMPTS else PROMPT
+            assert answers and all(wanted in a for a in answers), (path.stem, question.id, answers)
+            seen.add((question.level, kind))
+    assert {("core", "number"), ("core", "choice"), ("advanced", "number")} <= seen
