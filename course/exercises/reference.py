@@ -2,7 +2,7 @@
 
 They are derived by running the master through the grader's own runner (variant k > 0: with
 papermill's parameter injection, ``variant = k``, after the master's ``parameters`` cell) and kept
-with a hash of what they were derived from (the master's cells and the datasets), so
+with a hash of what they were derived from (the master's cells and the tables it loads), so
 ``assign --check`` and the grader can tell a stale copy without starting a kernel.
 
 Where they live, and why:
@@ -17,6 +17,7 @@ Choice answers are stored with the variant's letters (the options rotate per var
 """
 from __future__ import annotations
 
+import ast
 import asyncio
 import copy
 import hashlib
@@ -37,14 +38,58 @@ def answers_path(name: str, variant: int = 0) -> Path:
     return folder / f"{name}.json" if not variant else folder / "variants" / name / f"v{variant}.json"
 
 
+def loaded_tables(master: Master) -> list[str] | None:
+    """The tables the master's code loads, from its ``load("name")`` calls; None when some use of
+    ``load`` does not name a table in the source (a variable, ``map(load, …)``): then every table
+    counts. Read from the source, not recorded during a run, so that ``assign --check``, the
+    grader and the classroom can tell a stale answer without a kernel; sound because library code
+    never loads a table itself (tests/exercises/test_reference_tables.py checks that)."""
+    names: set[str] = set()
+    for cell in master.notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        # IPython magics and shell lines are not Python
+        source = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                           for line in cell.source.splitlines())
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            return None
+        aliases = {"load"} | {a.asname for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                              for a in node.names if a.name == "load" and a.asname}
+        named = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _load_call(node.func, aliases):
+                named.add(id(node.func))
+                first = node.args[0] if node.args else next(
+                    (k.value for k in node.keywords if k.arg == "name"), None)
+                if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+                    return None
+                names.add(first.value)
+        if any(_load_call(node, aliases) and id(node) not in named for node in ast.walk(tree)):
+            return None  # load passed around as a value
+    return sorted(names)
+
+
+def _load_call(node, aliases) -> bool:
+    return (isinstance(node, ast.Name) and node.id in aliases) or \
+        (isinstance(node, ast.Attribute) and node.attr == "load")
+
+
 def source_hash(master: Master) -> str:
+    """What the reference answers depend on: the master's code and raw cells, and the tables it
+    loads (all of them when that cannot be read from the source). Another table added or changed
+    leaves the answers current."""
     digest = hashlib.sha256()
     for cell in master.notebook.cells:
         if cell.cell_type in ("code", "raw"):
             digest.update(cell.cell_type.encode() + b"\0" + cell.source.encode("utf-8") + b"\0")
     data_dir = paths.datasets_dir()
-    for data_file in sorted(data_dir.glob("*.csv")):
-        digest.update(data_file.name.encode("utf-8") + b"\0" + data_file.read_bytes())
+    tables = loaded_tables(master)
+    files = sorted(data_dir.glob("*.csv")) if tables is None else [data_dir / f"{n}.csv" for n in tables]
+    for data_file in files:
+        if data_file.is_file():  # cdnow is a folder of its own, fetched, not generated
+            digest.update(data_file.name.encode("utf-8") + b"\0" + data_file.read_bytes())
     return digest.hexdigest()
 
 
