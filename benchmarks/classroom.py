@@ -5,13 +5,18 @@ per trainee (PSS and RSS of everything their Unix account runs: single-user serv
 latency of check() events until the trainer's view shows them (p50/p95), and the dashboard's
 response time (overview and progress JSON) with the whole class in it.
 
-    .venv/bin/python benchmarks/classroom.py [--trainees 30] [--exercise 00-service-numbers]
+    .venv/bin/python benchmarks/classroom.py [--trainees 30] [--exercise 00-service-numbers] [--variants 30]
+
+It also says where the CPU went during the class (trainee servers, kernels, hub, service, proxy and
+this simulating client, which runs on the same machine), from /proc of the processes still running.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import pwd
+import resource
 import statistics
 import sys
 import time
@@ -50,6 +55,47 @@ def memory_by_uid(uids: set[int]) -> dict[int, dict[str, float]]:
     return totals
 
 
+KINDS = (("course.classroom.singleuser", "trainee servers"), ("jupyterhub.singleuser", "trainee servers"),
+         ("ipykernel", "kernels"), ("classroom serve", "hub"), ("course.classroom.service", "classroom service"),
+         ("configurable-http-proxy", "proxy"), ("idle_culler", "idle culler"))
+
+
+def cpu_by_kind(root: int) -> dict[int, tuple[str, float]]:
+    """pid -> (kind, CPU seconds so far) of every process the classroom ``root`` started, however
+    deep (/proc/<pid>/stat utime+stime); other people's processes on the machine are left out."""
+    tick = os.sysconf("SC_CLK_TCK")
+    seen = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seen[int(proc.name)] = (command, int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+
+    def under_root(pid: int) -> bool:
+        while pid in seen and pid != root:
+            pid = seen[pid][1]
+        return pid == root
+
+    found = {}
+    for pid, (command, _, seconds) in seen.items():
+        kind = next((name for key, name in KINDS if key in command), None)
+        if kind and under_root(pid):
+            found[pid] = (kind, seconds)
+    return found
+
+
+def cpu_spent(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds each kind of process spent between two snapshots (processes still running)."""
+    spent: dict[str, float] = {}
+    for pid, (kind, seconds) in after.items():
+        spent[kind] = spent.get(kind, 0.0) + seconds - before.get(pid, (kind, 0.0))[1]
+    return {kind: round(value, 1) for kind, value in sorted(spent.items(), key=lambda kv: -kv[1])}
+
+
 def timed_gets(url: str, token: str, params: dict, rounds: int = 30) -> list[float]:
     http = requests.Session()
     times = []
@@ -73,8 +119,6 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=HERE.parent / ".bench" / "classroom.json")
     args = parser.parse_args(argv)
 
-    import os
-
     from course.classroom.variants import prepare
 
     prepare(args.variants)  # `classroom prepare` before class (reference answers per variant): not timed
@@ -84,7 +128,15 @@ def main(argv=None) -> int:
     room.start()
     hub_start = time.time() - started
     try:
+        cpu_before, client_before = cpu_by_kind(room.proc.pid), resource.getrusage(resource.RUSAGE_SELF)
+        started = time.time()
         report = simulate(room.url, args.trainees, args.exercise, prefix="压测")
+        class_wall = time.time() - started
+        client = resource.getrusage(resource.RUSAGE_SELF)
+        cpu = cpu_spent(cpu_before, cpu_by_kind(room.proc.pid))
+        # simulate's own threads (one per trainee's browser, and the trainer's watcher) share the cores
+        cpu["simulate client (this process)"] = round(client.ru_utime + client.ru_stime - client_before.ru_utime
+                                                      - client_before.ru_stime, 1)
         time.sleep(2)  # let the kernels settle after their last cell
         uids = {pwd.getpwnam(a).pw_uid for a in room.accounts()}
         memory = memory_by_uid(uids)
@@ -106,7 +158,8 @@ def main(argv=None) -> int:
     lat = report["event_latency_ms"]
     result = {
         "trainees": args.trainees, "questions": questions, "exercise": args.exercise,
-        "hub_start_s": round(hub_start, 1),
+        "variants": args.variants, "hub_start_s": round(hub_start, 1),
+        "class_wall_s": round(class_wall, 1), "cpu_s": cpu, "cpu_s_total": round(sum(cpu.values()), 1),
         "ready_all_s": report["ready_all_s"], "ready_median_s": report["ready_median_s"],
         "pss_mb_per_trainee_mean": round(statistics.mean(pss), 1) if pss else None,
         "pss_mb_per_trainee_max": round(max(pss), 1) if pss else None,
@@ -134,6 +187,11 @@ def main(argv=None) -> int:
     print(f"{'event latency p50 (ms)':<40}{result['event_p50_ms']!s:>12}")
     print(f"{'dashboard overview (ms, median)':<40}{result['dashboard_overview_ms_median']!s:>12}")
     print(f"{'progress JSON (ms, median)':<40}{result['progress_json_ms_median']!s:>12}")
+    print(f"{'hub start (s)':<40}{result['hub_start_s']!s:>12}")
+    print(f"{'whole class, first login to last submit (s)':<40}{result['class_wall_s']!s:>12}")
+    print(f"CPU seconds during the class ({result['cpu_s_total']} in all, {os.cpu_count()} cores):")
+    for kind, seconds in cpu.items():
+        print(f"  {kind:<38}{seconds:>12}{seconds / args.trainees:>10.2f} per trainee")
     print(f"submitted {result['submitted']}/{args.trainees}; errors: {result['errors'] or 'none'}")
     print(json.dumps(result, ensure_ascii=False))
     return 0 if not report["errors"] else 1
