@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 import os
 import pwd
+import random
+import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner
@@ -19,6 +22,46 @@ from course.classroom.provision import provision
 from course.core.i18n import t
 
 VENV_BIN = Path(sys.executable).parent
+
+
+def ephemeral_low(path: Path = Path("/proc/sys/net/ipv4/ip_local_port_range")) -> int:
+    try:
+        return int(path.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+class ServerPorts:
+    """Ports for trainee servers, taken in turn from just below the system's ephemeral range.
+
+    JupyterHub's default asks the system for a random free port and closes it; the server binds it a
+    second later. Kernels take their five ports the same way, so with thirty kernels starting, one
+    of them now and then takes a server's port in between: the server cannot start and the hub waits
+    90 s on a kernel's socket (seen in benchmarks/classroom.py). Ports below the ephemeral range are
+    never handed out for port 0, so no kernel can take them; taking them in turn keeps two servers
+    apart; a port something else already uses is skipped."""
+
+    def __init__(self, span: int = 8000):
+        top = ephemeral_low()
+        self.low, self.high = max(1024, top - span), top - 1
+        self.next = self.low + random.randrange(self.high - self.low)
+        self.lock = threading.Lock()
+
+    def take(self) -> int:
+        with self.lock:
+            for _ in range(self.high - self.low + 1):
+                port = self.next
+                self.next = self.low if port >= self.high else port + 1
+                with socket.socket() as probe:
+                    try:
+                        probe.bind(("127.0.0.1", port))
+                    except OSError:
+                        continue
+                return port
+        raise OSError("no free port for a trainee server")
+
+
+PORTS = ServerPorts()
 
 
 def homes_dir(state: Path) -> Path:
@@ -55,6 +98,7 @@ class ClassroomSpawner(LocalProcessSpawner):
         # copying the bundle is file I/O: off the hub's event loop, which serves everyone else
         await asyncio.to_thread(provision, home, entry.pw_uid, entry.pw_gid)
         self.notebook_dir = str(home)
+        self.port = PORTS.take()
         return await super().start()
 
     def get_env(self):
