@@ -71,7 +71,7 @@ DOORS = {
     ),
     "course.spin": "check_plan",
     "course.survey_design": "check_survey issue_counts question_issues",
-    "course.trainer.console": "agenda_panel grading_panel summary_panel",
+    "course.trainer.console": "agenda_panel grading_panel summary_panel release_panel",
     "course.voc": (
         "DEFAULT_RULES accuracy classify clean_feedback confusion ctq_table ctq_tree "
         "load_segmenter pain_points tokenize top_words vital_few"

@@ -1,8 +1,8 @@
 """The trainer console's widgets (``notebooks/trainer.ipynb``): grade a folder of submissions with
-the grader's progress shown, see the class summary chart, build and download the agenda.
+the grader's progress shown, see the class summary chart, build and download the agenda, build the trainee bundle (practice or assessment).
 
 Each panel is a thin ipywidgets layer over pure functions (``find_exercises``, ``progress_text``,
-``load_results``, ``summary_view``, ``agenda_view``, ``download_link``) that the tests call
+``load_results``, ``summary_view``, ``agenda_view``, ``download_link``, ``release_view``) that the tests call
 directly. Grading runs in a background thread: the grader starts its own event loop, which cannot
 run inside the kernel's, and the notebook stays responsive while a class is graded.
 """
@@ -109,6 +109,21 @@ def download_link(data: bytes, name: str, label: str) -> str:
     encoded = base64.b64encode(data).decode("ascii")
     return (f"<a download='{html.escape(name)}' href='data:{mime};base64,{encoded}' "
             f"style='font-size:1.1em'>⬇️ {html.escape(label)}</a>")
+
+
+def release_view(out: Path, assessment: bool = False) -> dict:
+    """Build the trainee bundle exactly as ``python -m course release [--assessment]`` does."""
+    import zipfile
+
+    from course.trainer.release import build
+
+    path = build(Path(out), assessment=assessment)
+    with zipfile.ZipFile(path) as bundle:
+        count = len(bundle.namelist())
+    lines = [t("trainer.release_done", path=path, count=count, size=f"{path.stat().st_size / 1e6:.1f}")]
+    if assessment:
+        lines.append(t("trainer.release_assessment_done"))
+    return {"path": path, "count": count, "assessment": assessment, "text": lines}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -313,4 +328,32 @@ def agenda_panel():
     button.on_click(build)
     panel = w.VBox([days, start, fmt, picks["with"], picks["without"], button, link, preview])
     panel.build, panel.picks = build, picks
+    return panel
+
+
+def release_panel(out: str = "release/course-exercises.zip"):
+    """Build the trainee bundle: practice (answers after each question, for self-study) or
+    assessment (no answer in any form, shape-only checks), as ``python -m course release``."""
+    import ipywidgets as w
+
+    style = {"description_width": "110px"}
+    mode = w.ToggleButtons(options=[(t("trainer.console_practice"), False), (t("trainer.console_assessment"), True)],
+                           value=False, description=t("trainer.console_mode"), style=style)
+    target = w.Text(value=out, description=t("trainer.console_release_out"), style=style, layout=_layout("560px"))
+    button = w.Button(description=t("trainer.console_build_release"), button_style="primary", icon="archive")
+    status = w.HTML()
+
+    def build(_=None) -> None:
+        button.disabled = True
+        try:
+            view = release_view(Path(target.value).expanduser(), assessment=mode.value)
+            status.value = "<br>".join(html.escape(line) for line in view["text"])
+        except CourseError as error:
+            status.value = "❌ " + html.escape(str(error))
+        finally:
+            button.disabled = False
+
+    button.on_click(build)
+    panel = w.VBox([mode, target, button, status])
+    panel.build, panel.mode, panel.target, panel.status = build, mode, target, status
     return panel

@@ -180,5 +180,5 @@ def test_console_notebook_runs_and_holds_no_code_logic(tmp_path):
     assert errors == []
     views = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
              if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
-    assert len(views) == 3  # grading, summary and agenda panels
+    assert len(views) == 4  # grading, summary, agenda and trainee-bundle panels
     assert REPO_ROOT.exists()
