@@ -105,7 +105,7 @@ clients = {{}}
 deadline = time.time() + 40
 while time.time() < deadline:  # blank every reachable kernel, again and again until its export
     found = set()
-    for pattern in ("/tmp/**/*.json", {runtime!r} + "/*.json", os.path.expanduser("~/.local/share/jupyter/runtime/*.json")):
+    for pattern in (os.path.dirname(own) + "/*.json", "/tmp/**/*.json", {runtime!r} + "/*.json", os.path.expanduser("~/.local/share/jupyter/runtime/*.json")):
         found |= {{os.path.realpath(p) for p in glob.glob(pattern, recursive=True)}}
     for path in found - set(clients) - {{own}}:
         try:

@@ -209,10 +209,12 @@ def test_a_sibling_kernel_cannot_reach_another(context, tmp_path):
         assert set(graded) == set(files)
         rows = graded["sibling_victim"]["rows"]
         statuses = {row["status"] for row in rows}
-        assert not statuses & {"unanswered", "wrong", "partial"}, rows
+        shown = "\n".join(f"{row['question']} {row['status']} {row.get('message', '')}" for row in rows)
+        assert not statuses & {"unanswered", "wrong", "partial"}, shown
         if statuses == {"correct"}:
             return
-    assert statuses == {"correct"}, rows
+        print(f"attempt {attempt}:\n{shown}")
+    assert statuses == {"correct"}, shown
 
 
 # ---------- the same defences, one layer down (no kernel needed) ----------
