@@ -407,7 +407,11 @@ def remove_cgroup(group: Path | Cgroups | None) -> None:
             except ProcessLookupError:
                 pass
         time.sleep(0.02)
-    try:
-        group.rmdir()
-    except OSError:
-        pass
+    for _ in range(50):  # a memory cgroup stays busy a moment after its last task exits
+        try:
+            group.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.02)
