@@ -15,29 +15,17 @@ small reference tables (``WHOLE_TABLES``: salespeople) are kept whole.
 from __future__ import annotations
 
 import hashlib
-import importlib
-import importlib.util
 from pathlib import Path
 
 import pandas as pd
 
 from course.core.i18n import CourseError, choices
 from course.core.paths import datasets_dir
+from course.data.dictionary import column_types, descriptions
 
 DATA_DIR: Path = datasets_dir()
 AS_OF = pd.Timestamp("2025-01-01")  # the day every analysis looks back from
 
-# modules that declare COLUMNS (and TYPES) for the tables they generate, in dictionary order
-TABLE_MODULES = (
-    "course.data.company",
-    "course.data.surveys",
-    "course.data.complaints",
-    "course.data.network",
-    "course.data.credit",
-    "course.data.texts",
-    "course.data.accounts",
-    "course.data.invoices",
-)
 EXTERNAL = ("cdnow",)  # public data shipped as-is, not generated
 
 KEEP_SHARE = 0.85  # share of customers (or rows) a variant k > 0 keeps
@@ -47,26 +35,9 @@ WHOLE_TABLES = ("salespeople",)  # small reference tables other tables point int
 _cache: dict[tuple, pd.DataFrame] = {}
 
 
-def _modules():
-    for name in TABLE_MODULES:
-        if importlib.util.find_spec(name) is not None:
-            yield importlib.import_module(name)
-
-
 def schemas() -> dict[str, dict[str, str]]:
-    """table -> {column: Chinese description}, from every table module present."""
-    out: dict[str, dict[str, str]] = {}
-    for module in _modules():
-        out.update(getattr(module, "COLUMNS", {}))
-    return out
-
-
-def column_types() -> dict[str, dict]:
-    """table -> {column: type}; tables without declared types are read as pandas infers them."""
-    out: dict[str, dict] = {}
-    for module in _modules():
-        out.update(getattr(module, "TYPES", {}))
-    return out
+    """table -> {column: Chinese description}, from the data dictionary (dictionary.yaml)."""
+    return descriptions()
 
 
 def dataset_names() -> list[str]:
@@ -184,12 +155,12 @@ def load(name: str, *, mask: bool = True, variant: int = 0) -> pd.DataFrame:
 
 def load_big_orders(n_rows: int = 1_000_000, seed: int = 20250101) -> pd.DataFrame:
     """A large orders table for the speed demo, generated in memory (never saved)."""
-    from course.data.company import TYPES, big_orders
+    from course.data.company import big_orders
 
     if not isinstance(n_rows, int) or isinstance(n_rows, bool) or n_rows < 1:
         raise CourseError("data.bad_rows", value=n_rows)
     df = big_orders(n_rows, seed)
-    return apply_types(df, {c: k for c, k in TYPES["orders"].items() if k != "date"})
+    return apply_types(df, {c: k for c, k in column_types()["orders"].items() if k != "date"})
 
 
 __all__ = ["AS_OF", "DATA_DIR", "dataset_names", "load", "load_big_orders", "schemas"]

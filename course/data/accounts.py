@@ -39,29 +39,6 @@ STAR_TOP_SHARE = 0.6  # share of the business team's top-value accounts the star
 FOLLOW_DAYS = 120  # a churn this soon after the owner left can be "taken along"
 FOLLOW_SHARE = 0.6  # share of such churned customers moved to the leaver and reasoned so
 
-COLUMNS = {
-    "salespeople": {
-        "salesperson_id": "销售（客户经理）编号，E 加两位数字",
-        "name": "姓名（虚构）",
-        "team": "所属小组：企业客户组 或 个人客户组",
-        "hired_at": "入职日期",
-        "left_at": "离职日期；仍在职为空",
-    },
-    "accounts": {
-        "customer_id": "客户编号，对应 customers 表；每位客户一行",
-        "salesperson_id": "负责这位客户的销售编号，对应 salespeople 表",
-        "assigned_at": "分配给这位销售的日期（不早于客户入职与销售入职）",
-        "churn_reason": "流失原因（流失回访时记录）：" + "、".join(REASONS)
-                        + "；未流失的客户为空",
-    },
-}
-TYPES = {
-    "salespeople": {"salesperson_id": "str", "name": "str", "team": "category",
-                    "hired_at": "date", "left_at": "date"},
-    "accounts": {"customer_id": "str", "salesperson_id": "str", "assigned_at": "date",
-                 "churn_reason": "category"},
-}
-
 DAY = np.timedelta64(1, "D")
 
 

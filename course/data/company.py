@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from course.core.vocab import SATISFACTION
+from course.data.dictionary import columns
 
 START = pd.Timestamp("2022-01-01")
 END = pd.Timestamp("2024-12-31")
@@ -56,55 +57,6 @@ BRANDS = list(
 MOBILE_PREFIXES = ("133", "135", "136", "137", "138", "139", "150", "151", "152", "158", "159",
                    "177", "180", "181", "186", "187", "188", "189", "199")
 EMAIL_DOMAINS = ("example.com", "example.cn", "example.net")
-
-CUSTOMER_COLUMNS = {
-    "customers": {
-        "customer_id": "客户编号，C 加五位数字，例如 C00001",
-        "name": "客户名称：个人客户为姓名，企业客户为公司名称（均为虚构）",
-        "gender": "性别（男/女）；企业客户为空",
-        "age_band": "年龄段（18-25、26-35、36-45、46-55、56+）；企业客户为空",
-        "city": "所在城市（华东、华中地区）",
-        "customer_type": "客户类型：个人 或 企业",
-        "industry": "企业客户所属行业；个人客户为空",
-        "channel": "获客渠道：天猫旗舰店、微信小程序、门店、企业客户经理",
-        "join_date": "成为客户（首次下单）的日期",
-        "tier": f"会员等级，按整个期间的净消费额划定：不足 {TIER_THRESHOLDS[0]} 元为普通，"
-                f"{TIER_THRESHOLDS[0]} 元起为银卡，{TIER_THRESHOLDS[1]} 元起为金卡，"
-                f"{TIER_THRESHOLDS[2]} 元起为钻石",
-        "satisfaction": "最近一次回访中的总体满意度，五级：非常不满意、不满意、一般、满意、非常满意",
-        "churned": "是否在 2024 年内流失（True/False）；流失后不再有订单",
-        "phone": "手机号（虚构）；load() 默认打码显示",
-        "email": "电子邮箱（虚构，域名均为 example）；load() 默认打码显示",
-        "id_number": "身份证号（虚构，行政区码后两位为 00，不对应真实的人）；企业客户为空；load() 默认打码显示",
-    },
-}
-ORDER_COLUMNS = {
-    "orders": {
-        "order_id": "订单编号，O 加六位数字，按日期先后编号",
-        "customer_id": "下单客户的编号，对应 customers 表",
-        "order_date": "下单日期（退货行为退货日期）",
-        "amount": "订单金额（元，保留两位小数）；退货为负数",
-        "channel": "下单渠道：天猫旗舰店、微信小程序、门店、企业客户经理",
-        "category": "商品品类",
-        "ref_order_id": "退货行所退的原订单编号；普通购买为空",
-    },
-}
-COLUMNS = {**CUSTOMER_COLUMNS, **ORDER_COLUMNS}
-
-# how load() types each column: "str", "int", "float", "date", "datetime", "bool", "category" or a
-# tuple of ordered levels
-TYPES = {
-    "customers": {
-        "customer_id": "str", "name": "str", "gender": "category", "age_band": AGE_BANDS,
-        "city": "category", "customer_type": "category", "industry": "category",
-        "channel": "category", "join_date": "date", "tier": TIERS, "satisfaction": SATISFACTION,
-        "churned": "bool", "phone": "str", "email": "str", "id_number": "str",
-    },
-    "orders": {
-        "order_id": "str", "customer_id": "str", "order_date": "date", "amount": "float",
-        "channel": "category", "category": "category", "ref_order_id": "str",
-    },
-}
 
 DAY = np.timedelta64(1, "D")
 
@@ -290,7 +242,7 @@ def generate_orders(rng: np.random.Generator, customers: pd.DataFrame) -> pd.Dat
     rows["order_id"] = [f"O{i:06d}" for i in range(1, len(rows) + 1)]
     id_of = dict(zip(rows.loc[~rows["_ret"], "_key"], rows.loc[~rows["_ret"], "order_id"]))
     rows["ref_order_id"] = [id_of[k] if k >= 0 else "" for k in rows["_ref"]]
-    return rows[list(ORDER_COLUMNS["orders"])]
+    return rows[columns("orders")]
 
 
 def add_tiers(customers: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:

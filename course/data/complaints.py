@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from course.core.vocab import UNHAPPY
+from course.data.dictionary import columns
 
 N_COMPLAINTS = 600
 OUTCOMES = ("已解决", "部分解决", "未解决")
@@ -29,31 +30,6 @@ SEVERITIES = ("低", "中", "高")
 CHANNELS = {"客服热线": 0.40, "在线客服": 0.25, "微信": 0.15, "门店": 0.12, "电商平台": 0.08}
 CATEGORIES = {"产品质量": 0.24, "安装延误": 0.16, "配送问题": 0.14, "维修服务": 0.18,
               "服务态度": 0.12, "退换货": 0.10, "价格争议": 0.06}
-
-COLUMNS = {
-    "complaints": {
-        "complaint_id": "投诉编号，T 加四位数字，按受理时间先后编号",
-        "customer_id": "投诉客户编号，对应 customers 表",
-        "created_at": "投诉受理时间",
-        "first_response_at": "首次回应客户的时间（服务标准：1 小时内）",
-        "resolved_at": "问题彻底解决的时间（服务标准：受理后 24 小时内）；部分解决或未解决时为空",
-        "channel": "投诉渠道：客服热线、在线客服、微信、门店、电商平台",
-        "category": "投诉类别",
-        "severity": "严重程度：低、中、高",
-        "escalated": "是否升级给主管或更高层处理（True/False）",
-        "first_contact_resolved": "是否在第一次接触时就解决（True/False）",
-        "outcome": "处理结果：已解决、部分解决、未解决",
-        "repurchased": "受理后 180 天内（不含当天）该客户是否又有购买（True/False），可用 orders 表核对",
-    },
-}
-TYPES = {
-    "complaints": {
-        "complaint_id": "str", "customer_id": "str", "created_at": "datetime",
-        "first_response_at": "datetime", "resolved_at": "datetime", "channel": "category",
-        "category": "category", "severity": SEVERITIES, "escalated": "bool",
-        "first_contact_resolved": "bool", "outcome": OUTCOMES, "repurchased": "bool",
-    },
-}
 
 DAY = np.timedelta64(1, "D")
 
@@ -170,4 +146,4 @@ def generate(rng: np.random.Generator, customers: pd.DataFrame, orders: pd.DataF
     df = _times(rng, plan)
     df = df.sort_values(["created_at", "customer_id"], kind="stable").reset_index(drop=True)
     df.insert(0, "complaint_id", [f"T{i:04d}" for i in range(1, len(df) + 1)])
-    return {"complaints": df[list(COLUMNS["complaints"])]}
+    return {"complaints": df[columns("complaints")]}

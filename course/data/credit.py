@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from course.data.company import INDUSTRIES
+from course.data.dictionary import columns
 
 N_BUSINESS = 850  # applications from existing business customers (some apply more than once)
 N_PERSONAL = 100  # from individual customers who run a small shop
@@ -20,31 +21,6 @@ LAST_DAY = np.datetime64("2023-12-31")  # a full year of repayments is known for
 # extra log-odds of default by industry
 INDUSTRY_RISK = {"餐饮": 0.6, "酒店": 0.4, "零售": 0.3, "教育": 0.1, "医疗": -0.4, "物业": -0.3,
                  "办公": 0.0, "制造": 0.2}
-
-COLUMNS = {
-    "credit_applications": {
-        "application_id": "申请编号，A 加四位数字，按申请日期先后编号",
-        "customer_id": "申请人的客户编号；尚不是客户的新申请人为空",
-        "applied_at": "申请日期",
-        "industry": "申请人所属行业",
-        "years_in_business": "经营年限（年）",
-        "annual_revenue_wan": "上一年营业收入（万元）",
-        "past_overdue_count": "过去两年在其他供应商处的逾期付款次数",
-        "avg_order_amount": "平均单笔采购额（元）：老客户取申请前一年在本公司的平均订单金额，"
-                            "新申请人取申请表填报的预计值",
-        "debt_ratio": "资产负债率（0–1，越高负债越重）",
-        "credit_limit_wan": "批准的赊销额度（万元）",
-        "defaulted": "申请后一年内是否发生违约，即逾期 90 天以上未付款（True/False）",
-    },
-}
-TYPES = {
-    "credit_applications": {
-        "application_id": "str", "customer_id": "str", "applied_at": "date",
-        "industry": "category", "years_in_business": "int", "annual_revenue_wan": "float",
-        "past_overdue_count": "int", "avg_order_amount": "float", "debt_ratio": "float",
-        "credit_limit_wan": "float", "defaulted": "bool",
-    },
-}
 
 DAY = np.timedelta64(1, "D")
 
@@ -115,4 +91,4 @@ def generate(rng: np.random.Generator, customers: pd.DataFrame, orders: pd.DataF
     )
     df = df.sort_values(["applied_at", "customer_id"], kind="stable").reset_index(drop=True)
     df.insert(0, "application_id", [f"A{i:04d}" for i in range(1, len(df) + 1)])
-    return {"credit_applications": df[list(COLUMNS["credit_applications"])]}
+    return {"credit_applications": df[columns("credit_applications")]}

@@ -18,22 +18,6 @@ HABITS = ("准时", "略迟", "拖延", "拒付")
 HABIT_P = {False: (0.62, 0.26, 0.10, 0.02), True: (0.30, 0.30, 0.25, 0.15)}  # by churned
 BIG_ACCOUNT = 60_000  # yearly spend above which the terms are 60 days
 
-COLUMNS = {
-    "invoices": {
-        "invoice_id": "发票（应收账款）编号，INV 加五位数字，按开票日期先后编号",
-        "customer_id": "付款客户的编号，对应 customers 表；只有企业客户赊账购买",
-        "issued_at": "开票日期：当月最后一天，合并当月全部采购",
-        "terms_days": "账期（天）：一般 30 天，年采购额较大的客户 60 天",
-        "due_at": "到期日 = 开票日期 + 账期",
-        "amount": "开票金额（元）：当月采购额扣除当月退货",
-        "paid_at": "实际付款日期；截至 2025-01-01 仍未付款的为空",
-    },
-}
-TYPES = {
-    "invoices": {"invoice_id": "str", "customer_id": "str", "issued_at": "date",
-                 "terms_days": "int", "due_at": "date", "amount": "float", "paid_at": "date"},
-}
-
 DAY = np.timedelta64(1, "D")
 
 

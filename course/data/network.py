@@ -8,24 +8,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from course.data.dictionary import columns
+
 N_REFERRED = 900  # customers who joined on someone's recommendation
 N_INFLUENCE = 600  # influence arrows between existing customers
 N_HUBS = 12
 RELATIONS = ("推荐", "影响")
-
-COLUMNS = {
-    "referrals": {
-        "referrer_id": "发出推荐或施加影响的客户编号（箭头起点）",
-        "referred_id": "被推荐或受影响的客户编号（箭头终点）",
-        "relation": "关系类型：推荐 = 经其推荐成为新客户；影响 = 老客户之间，其分享促成了对方的购买",
-        "created_at": "关系发生的日期（推荐关系即被推荐人成为客户的日期）",
-    },
-}
-TYPES = {
-    "referrals": {
-        "referrer_id": "str", "referred_id": "str", "relation": "category", "created_at": "date",
-    },
-}
 
 DAY = np.timedelta64(1, "D")
 
@@ -67,7 +55,7 @@ def generate(rng: np.random.Generator, customers: pd.DataFrame, orders: pd.DataF
         day = lo + int(rng.integers(0, int((hi - lo) / DAY) + 1)) * DAY
         rows.append((ids[i], ids[j], "影响", day))
 
-    df = pd.DataFrame(rows, columns=list(COLUMNS["referrals"]))
+    df = pd.DataFrame(rows, columns=columns("referrals"))
     df["created_at"] = pd.to_datetime(df["created_at"].to_numpy().astype("datetime64[D]"))
     df = df.sort_values(["created_at", "referrer_id", "referred_id"], kind="stable")
     return {"referrals": df.reset_index(drop=True)}

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from course.core.vocab import SATISFACTION
+from course.data.dictionary import columns
 
 N_SURVEYS = 1200
 FIRST_DAY = pd.Timestamp("2023-01-01")
@@ -33,29 +34,6 @@ NPS_WEIGHTS = {
     "非常满意": {8: .1, 9: .35, 10: .55},
 }
 
-COLUMNS = {
-    "surveys": {
-        "survey_id": "调查编号，S 加四位数字，按调查日期先后编号",
-        "customer_id": "受访客户编号，对应 customers 表；每位客户最多一行",
-        "survey_date": "调查日期",
-        "nps": "净推荐值题：向亲友推荐本公司的可能性，0（完全不会）到 10（一定会）；"
-               "9–10 为推荐者，7–8 为中立者，0–6 为贬损者",
-        "csat": "总体满意度评分 CSAT，1（非常不满意）到 5（非常满意）",
-        "ces": "客户费力度 CES：办成这件事有多费劲，1（非常省力）到 7（非常费力），越低越好",
-        "speed": "属性评分：响应与送装速度，1–5 分",
-        "attitude": "属性评分：服务人员态度，1–5 分",
-        "quality": "属性评分：商品质量，1–5 分",
-        "price": "属性评分：价格是否合理，1–5 分",
-        "convenience": "属性评分：购买与联系的便利程度，1–5 分",
-        "after_sales": "属性评分：售后服务（安装、维修、退换），1–5 分",
-    },
-}
-TYPES = {
-    "surveys": {
-        "survey_id": "str", "customer_id": "str", "survey_date": "date", "nps": "int",
-        "csat": "int", "ces": "int", **{a: "int" for a in ATTRIBUTES},
-    },
-}
 
 
 def generate(rng: np.random.Generator, customers: pd.DataFrame, orders: pd.DataFrame):
@@ -95,4 +73,4 @@ def generate(rng: np.random.Generator, customers: pd.DataFrame, orders: pd.DataF
     })
     df = df.sort_values(["survey_date", "customer_id"], kind="stable").reset_index(drop=True)
     df.insert(0, "survey_id", [f"S{i:04d}" for i in range(1, len(df) + 1)])
-    return {"surveys": df[list(COLUMNS["surveys"])]}
+    return {"surveys": df[columns("surveys")]}

@@ -13,6 +13,7 @@ import pandas as pd
 
 from course.core.i18n import CourseError, choices
 from course.data import text_vocab as V
+from course.data.dictionary import columns
 
 N_FEEDBACK = 1200
 N_DIALOGUES = 400
@@ -46,41 +47,6 @@ MIN_LEN, MAX_LEN = 10, 60
 HOUR_WEIGHTS = np.array([1, 0.5, 0.3, 0.2, 0.2, 0.4, 1, 2, 3, 4, 5, 5, 5, 4, 4, 4, 4, 4, 5, 6, 7, 7,
                          5, 3], dtype=float)
 
-# column types for load(): dates parsed, labelled columns as categories (ordered where it means something)
-TYPES = {
-    "feedback": {"feedback_id": "str", "customer_id": "str", "created_at": "datetime", "channel": "category",
-                 "category": "category", "sentiment": V.SENTIMENTS, "text": "str"},
-    "dialogues": {"dialogue_id": "str", "customer_type": "category", "channel": "category",
-                  "scenario": "category", "utterance": "str"},
-    "spin_questions": {"question_id": "str", "scenario": "category", "spin": ("S", "P", "I", "N"),
-                       "question": "str", "explanation": "str"},
-}
-
-COLUMNS = {
-    "feedback": {
-        "feedback_id": "反馈编号，按提交时间先后排列",
-        "customer_id": "提交反馈的客户编号，可与客户表关联",
-        "created_at": "反馈提交时间（年-月-日 时:分:秒），范围 2022—2024 年",
-        "channel": "反馈渠道：门店、天猫旗舰店、微信小程序、企业客户经理、客服热线",
-        "category": "人工标注的反馈类别：产品、服务、体验",
-        "sentiment": "人工标注的情感倾向：正面、中性、负面",
-        "text": "客户写下的原话（未清洗，含错别字、半角标点和重复提交）",
-    },
-    "dialogues": {
-        "dialogue_id": "对话片段编号",
-        "customer_type": "客户类型（八种之一）：" + "、".join(V.CUSTOMER_TYPES),
-        "channel": "对话发生的渠道：门店、天猫旗舰店、微信小程序、企业客户经理、客服热线",
-        "scenario": "对话场景：" + "、".join(V.SCENARIOS),
-        "utterance": "客户说的一两句话",
-    },
-    "spin_questions": {
-        "question_id": "问题编号",
-        "scenario": "销售场景：" + "、".join(V.SPIN_SCENARIOS),
-        "spin": "SPIN 类型：S 背景问题、P 难点问题、I 暗示问题、N 需求效益问题",
-        "question": "销售人员向客户提出的问题",
-        "explanation": "为什么属于这一类型的简短说明",
-    },
-}
 
 
 def generate(customers: pd.DataFrame, seed: int) -> dict[str, pd.DataFrame]:
@@ -158,7 +124,7 @@ def make_feedback(customers: pd.DataFrame, rng: np.random.Generator, n: int = N_
 
     frame = frame.sort_values(["created_at", "customer_id", "text"], kind="mergesort").reset_index(drop=True)
     frame["feedback_id"] = [f"FB{i:05d}" for i in range(1, len(frame) + 1)]
-    return frame[list(COLUMNS["feedback"])]
+    return frame[columns("feedback")]
 
 
 def _zipf(k: int) -> np.ndarray:
@@ -289,7 +255,7 @@ def make_dialogues(rng: np.random.Generator, n: int = N_DIALOGUES) -> pd.DataFra
     frame = pd.DataFrame(rows, columns=["customer_type", "channel", "scenario", "utterance"])
     frame = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
     frame["dialogue_id"] = [f"DL{i:04d}" for i in range(1, len(frame) + 1)]
-    return frame[list(COLUMNS["dialogues"])]
+    return frame[columns("dialogues")]
 
 
 def _quota(n: int, weights) -> list[int]:
@@ -330,7 +296,7 @@ def make_spin_questions(rng: np.random.Generator, n: int = N_QUESTIONS) -> pd.Da
     frame = pd.DataFrame(rows, columns=["scenario", "spin", "question", "explanation"])
     frame = frame.iloc[rng.permutation(len(frame))].reset_index(drop=True)
     frame["question_id"] = [f"SQ{i:04d}" for i in range(1, len(frame) + 1)]
-    return frame[list(COLUMNS["spin_questions"])]
+    return frame[columns("spin_questions")]
 
 
 def _spin_variants(scenario: str, label: str) -> list[tuple[str, str]]:

@@ -12,6 +12,7 @@ import pytest
 from course.core.i18n import CourseError
 from course.data import text_vocab as V
 from course.data import texts
+from course.data.dictionary import descriptions
 
 SEED = 11
 PAIN = texts.pain_point_categories()
@@ -79,7 +80,7 @@ def test_rows_sorted_by_unique_id(tables, name, id_col):
 
 @pytest.mark.parametrize("name", ["feedback", "dialogues", "spin_questions"])
 def test_every_column_described_in_chinese(tables, name):
-    described = texts.COLUMNS[name]
+    described = descriptions()[name]
     assert list(tables[name].columns) == list(described)
     for col, text in described.items():
         assert any("\u4e00" <= ch <= "\u9fff" for ch in text), col
