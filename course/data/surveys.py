@@ -25,14 +25,15 @@ ATTRIBUTES = {
     "convenience": (3.8, 0.30, 0.75),
     "after_sales": (3.3, 0.90, 0.55),
 }
-# chance of each NPS score (0–10) for each satisfaction level
-NPS_WEIGHTS = {
-    "非常不满意": {0: .15, 1: .15, 2: .2, 3: .2, 4: .15, 5: .1, 6: .05},
-    "不满意": {2: .1, 3: .15, 4: .25, 5: .25, 6: .15, 7: .1},
-    "一般": {4: .1, 5: .2, 6: .25, 7: .25, 8: .15, 9: .05},
-    "满意": {6: .08, 7: .17, 8: .35, 9: .28, 10: .12},
-    "非常满意": {8: .1, 9: .35, 10: .55},
-}
+# chance of each NPS score (0–10) for each satisfaction level: one row per level, worst first as in
+# SATISFACTION (zip strict: a level without a row would leave its customers' scores unset)
+NPS_WEIGHTS = dict(zip(SATISFACTION, (
+    {0: .15, 1: .15, 2: .2, 3: .2, 4: .15, 5: .1, 6: .05},
+    {2: .1, 3: .15, 4: .25, 5: .25, 6: .15, 7: .1},
+    {4: .1, 5: .2, 6: .25, 7: .25, 8: .15, 9: .05},
+    {6: .08, 7: .17, 8: .35, 9: .28, 10: .12},
+    {8: .1, 9: .35, 10: .55},
+), strict=True))
 
 
 

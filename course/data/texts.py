@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from course.core.i18n import CourseError, choices
+from course.core.vocab import SATISFACTION
 from course.data import text_vocab as V
 from course.data.dictionary import columns
 
@@ -22,16 +23,16 @@ START = pd.Timestamp("2022-01-01")
 END = pd.Timestamp("2024-12-31 23:59:59")
 REQUIRED = ("customer_id", "satisfaction", "channel")
 
-# P(负面, 中性, 正面) for each satisfaction level
-SENTIMENT_BY_SATISFACTION = {
-    "非常不满意": (0.80, 0.15, 0.05),
-    "不满意": (0.62, 0.25, 0.13),
-    "一般": (0.30, 0.40, 0.30),
-    "满意": (0.12, 0.28, 0.60),
-    "非常满意": (0.05, 0.15, 0.80),
-}
+# P(负面, 中性, 正面) for each satisfaction level: one row per level, worst first as in SATISFACTION
+SENTIMENT_BY_SATISFACTION = dict(zip(SATISFACTION, (
+    (0.80, 0.15, 0.05),
+    (0.62, 0.25, 0.13),
+    (0.30, 0.40, 0.30),
+    (0.12, 0.28, 0.60),
+    (0.05, 0.15, 0.80),
+), strict=True))
 # how much more often a customer at each level writes a comment: the unhappy write more
-WRITE_RATE = {"非常不满意": 3.0, "不满意": 2.5, "一般": 1.5, "满意": 1.0, "非常满意": 1.0}
+WRITE_RATE = dict(zip(SATISFACTION, (3.0, 2.5, 1.5, 1.0, 1.0), strict=True))
 # unhappy customers more often pick up the phone than write in their purchase channel
 HOTLINE_SHARE = {"负面": 0.30, "中性": 0.15, "正面": 0.05}
 # comment assembly probabilities
