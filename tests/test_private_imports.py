@@ -1,7 +1,9 @@
 """No module in course/ imports another module's private (leading-underscore) names.
 
 A private name may change without notice; a module that needs it should get a public name from
-its owner (as the RFM explorer now uses ``course.rfm.prepare_orders``).
+its owner (as the RFM explorer now uses ``course.rfm.prepare_orders``, the classroom
+``course.exercises.check.current_exercise`` / ``failed_tries`` and ``course.core.i18n.messages``).
+There are no exceptions.
 """
 from __future__ import annotations
 
@@ -9,14 +11,6 @@ import ast
 from pathlib import Path
 
 COURSE = Path(__file__).resolve().parents[1] / "course"
-
-# Known exceptions outside the widgets, left for the owners of those modules (issue 17 report).
-# Each entry must still exist, so a fixed one has to be removed from this list.
-KNOWN = {
-    ("course.classroom.events", "course.exercises.check", "_state"),
-    ("course.classroom.submit", "course.exercises.check", "_state"),
-    ("course.classroom.service", "course.core.i18n", "_catalog"),
-}
 
 
 def _module_name(path: Path, root: Path) -> str:
@@ -53,19 +47,9 @@ def private_imports(root: Path = COURSE) -> set[tuple[str, str, str]]:
 
 
 def test_no_module_imports_a_private_name_of_another():
-    new = private_imports() - KNOWN
-    assert not new, "private names imported across modules: " + ", ".join(
-        f"{a} ← {b}.{n}" for a, b, n in sorted(new))
-
-
-def test_no_widget_imports_a_private_name():
-    widgets = {entry for entry in private_imports() if entry[0].startswith("course.widgets.")}
-    assert not widgets
-
-
-def test_known_exceptions_are_still_there():
-    # a fixed exception must leave KNOWN, or the list would hide a new one of the same shape
-    assert KNOWN <= private_imports()
+    found = private_imports()
+    assert not found, "private names imported across modules: " + ", ".join(
+        f"{a} ← {b}.{n}" for a, b, n in sorted(found))
 
 
 def test_the_scan_sees_relative_and_multiline_imports(tmp_path):
@@ -80,3 +64,36 @@ def test_the_scan_sees_relative_and_multiline_imports(tmp_path):
         ("course.pkg.b", "course.pkg.a", "_x"),
         ("course.pkg.b", "course.pkg", "_c"),
     }
+
+
+# ------------------------------------------------ the public names that replaced private imports
+
+
+def test_check_state_is_read_through_public_functions(monkeypatch):
+    from collections import Counter
+
+    from course.exercises import check as check_module
+
+    monkeypatch.setattr(check_module, "_state", {**check_module._state, "name": None,
+                                                 "questions": {}, "failures": Counter()})
+    assert check_module.current_exercise() is None
+    assert check_module.failed_tries("q1") is None
+    monkeypatch.setitem(check_module._state, "name", "07-rfm")
+    monkeypatch.setitem(check_module._state, "questions", {"q1": {}, "q2": {}})
+    check_module._state["failures"]["q1"] += 2
+    assert check_module.current_exercise() == "07-rfm"
+    assert check_module.failed_tries("q1") == 2
+    assert check_module.failed_tries("q2") == 0
+    assert check_module.failed_tries("q9") is None
+
+
+def test_messages_gives_a_group_of_texts_with_english_filling_gaps(monkeypatch):
+    from course.core import i18n
+
+    monkeypatch.setenv("COURSE_LANG", "zh_CN")
+    zh = i18n.messages("classroom.ui_")
+    assert zh and all(key.startswith("classroom.ui_") for key in zh)
+    assert zh == {k: v for k, v in i18n._catalog("zh_CN").items() if k.startswith("classroom.ui_")}
+    monkeypatch.setenv("COURSE_LANG", "xx")  # a language without a catalog: English throughout
+    assert i18n.messages("classroom.ui_") == {
+        k: v for k, v in i18n._catalog("en").items() if k.startswith("classroom.ui_")}

@@ -131,11 +131,11 @@ def reported(check):
     def wrapper(question_id, namespace=None):
         result = check(question_id, namespace)
         try:
-            from course.exercises.check import _state
+            from course.exercises.check import current_exercise, failed_tries
 
-            if _state["name"] and question_id in _state["questions"] and result.ok is not None:
-                tries = _state["failures"][question_id]
-                send_event(_state["name"], question_id, _verdict(result, question_id, namespace), min(tries, 3))
+            name, tries = current_exercise(), failed_tries(question_id)
+            if name and tries is not None and result.ok is not None:
+                send_event(name, question_id, _verdict(result, question_id, namespace), min(tries, 3))
         except Exception:  # reporting must never break a check
             pass
         return result

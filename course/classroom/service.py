@@ -77,10 +77,10 @@ class Base(HubOAuthenticated, web.RequestHandler):
 
 
 def texts() -> dict:
-    from course.core.i18n import _catalog, current_lang
+    from course.core.i18n import messages
 
     prefix = "classroom.ui_"
-    merged = {**_catalog("en"), **_catalog(current_lang())}
+    merged = messages(prefix)
     return {k[len(prefix):]: v for k, v in merged.items() if k.startswith(prefix)}
 
 

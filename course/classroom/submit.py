@@ -29,9 +29,9 @@ def _notebook_path(name: str) -> Path | None:
 
 def submit(exercise: str | None = None):
     """Hand in the saved notebook of the exercise started with ``start_exercise``."""
-    from course.exercises.check import _state
+    from course.exercises.check import current_exercise
 
-    name = exercise or _state["name"]
+    name = exercise or current_exercise()
     if not name:
         return _feedback(False, t("classroom.submit_not_started"), [t("check.not_started_fix")])
     if not under_classroom():

@@ -47,6 +47,13 @@ def has(key: str) -> bool:
     return key in _catalog(current_lang())
 
 
+def messages(prefix: str) -> dict[str, str]:
+    """Every message whose key starts with ``prefix`` (full key -> text) in the current language,
+    English filling any key it lacks: for a page that needs a whole group of texts at once."""
+    merged = {**_catalog(FALLBACK_LANG), **_catalog(current_lang())}
+    return {key: text for key, text in merged.items() if key.startswith(prefix)}
+
+
 class MissingMessage(KeyError):
     """A catalog key the current language lacks (raised only in strict mode)."""
 

@@ -92,6 +92,19 @@ def start_exercise(name: str, variant: int | None = None) -> Feedback:
                     [t("check.shape_only_note") if assessment else t("check.how_to")])
 
 
+def current_exercise() -> str | None:
+    """The exercise ``start_exercise`` loaded in this kernel; None before it ran."""
+    return _state["name"]
+
+
+def failed_tries(question_id: str) -> int | None:
+    """How often ``check(question_id)`` has failed since ``start_exercise``; None when the started
+    exercise has no such question (or none was started)."""
+    if question_id not in _state["questions"]:
+        return None
+    return _state["failures"][question_id]
+
+
 def _namespace() -> dict:
     try:
         from IPython import get_ipython
