@@ -8,6 +8,7 @@ So the PINs live in the classroom's SQLite store, salted and hashed (PBKDF2), be
 """
 from __future__ import annotations
 
+import asyncio
 import os
 
 from jupyterhub.auth import Authenticator
@@ -55,7 +56,8 @@ class ClassroomAuthenticator(Authenticator):
                 free = too_little_memory(float(os.environ.get("COURSE_CLASSROOM_RESERVE_MB", self.reserve_mb)))
                 if free is not None:
                     raise web.HTTPError(503, t("classroom.no_memory", free=f"{free:.0f}"))
-            self.store.login(account, display, pin)
+            # PBKDF2 in a worker thread: thirty logins at once must not stall the hub's event loop
+            await asyncio.to_thread(self.store.login, account, display, pin)
         except CourseError as error:
             raise web.HTTPError(403, str(error)) from None
         return {"name": account, "admin": False}

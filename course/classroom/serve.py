@@ -9,8 +9,9 @@ import socket
 import sys
 
 from course.classroom.hubconfig import HERE, SETTINGS_ENV, proxy_command
+from course.classroom.provision import bundle_files
 from course.classroom.store import Store
-from course.classroom.variants import configure_class, prepare
+from course.classroom.variants import configure_class, prebuild, prepare
 from course.classroom.walls import prepare_state, protect_checkout, running_as_root
 from course.core.i18n import CourseError, t
 
@@ -81,6 +82,9 @@ def run(args) -> int:
     config, generated = settings(args)
     chosen = configure_class(Store(state), args.variants, args.assessment)
     prepare(args.variants)  # every variant's reference answers before the first login
+    # and every variant's exercise files, in this process (the hub runs in it below): a login copies
+    bundle_files()
+    prebuild(args.variants, chosen["mode"])
     host = args.ip if args.ip not in {"", "0.0.0.0"} else None
     urls = [f"http://{a}:{args.port}/" for a in ([host] if host else lan_addresses())]
     print(banner(urls, config["class_code"], config["trainer_password"], generated), flush=True)

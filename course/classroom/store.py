@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -41,21 +42,39 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        # one connection shared by the hub's threads (logins run off its event loop): one at a time
+        self.lock = threading.RLock()
 
     # ---- trainees and PINs (the hub's authenticator) ----
     def login(self, account: str, display: str, pin: str) -> bool:
-        """True on a first login (the PIN is set now); raises CourseError on a wrong PIN."""
-        with self.db:
+        """True on a first login (the PIN is set now); raises CourseError on a wrong PIN.
+
+        The hub calls this in a worker thread (PBKDF2 costs ~30 ms of CPU, which the hub's event loop
+        must not wait on), so the hashing happens outside the write lock and transaction: logins of
+        different trainees hash at the same time, and only the short write is serialised."""
+        row = self._pin_row(account)
+        if row is not None and row[0] is not None:  # a returning trainee: checking writes nothing
+            return self._checked(pin, row[0], display)
+        fresh = hash_pin(pin)
+        with self.lock, self.db:
             self.db.execute("BEGIN IMMEDIATE")
             row = self.db.execute("SELECT pin_hash FROM trainees WHERE account=?", (account,)).fetchone()
             if row is None:
                 self.db.execute("INSERT INTO trainees VALUES (?,?,?,?,?)",
-                                (account, display, hash_pin(pin), 0, time.time()))
+                                (account, display, fresh, 0, time.time()))
                 return True
             if row[0] is None:  # the trainer reset it: this login sets a new one
-                self.db.execute("UPDATE trainees SET pin_hash=? WHERE account=?", (hash_pin(pin), account))
+                self.db.execute("UPDATE trainees SET pin_hash=? WHERE account=?", (fresh, account))
                 return True
-        if not pin_matches(pin, row[0]):
+        return self._checked(pin, row[0], display)  # the same name logged in first meanwhile
+
+    def _pin_row(self, account: str):
+        with self.lock:
+            return self.db.execute("SELECT pin_hash FROM trainees WHERE account=?", (account,)).fetchone()
+
+    @staticmethod
+    def _checked(pin: str, stored: str, display: str) -> bool:
+        if not pin_matches(pin, stored):
             raise CourseError("classroom.pin_wrong", name=display)
         return False
 

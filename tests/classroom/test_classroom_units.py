@@ -51,6 +51,56 @@ def test_pin_is_set_at_first_login_checked_later_and_reset(tmp_path):
     assert "2468" not in (tmp_path / "private" / "classroom.sqlite").read_bytes().decode("latin-1")
 
 
+def test_logins_of_one_new_name_at_once_make_one_trainee_with_one_pin(tmp_path):
+    """The hub runs store.login in worker threads: two people typing the same new name at the same
+    moment get one account; the PIN that came first is kept and the other PIN is refused."""
+    store = Store(tmp_path)
+    start, results = threading.Barrier(8), []
+
+    def one(pin):
+        start.wait()
+        try:
+            results.append((pin, store.login("t2", "李四", pin)))
+        except CourseError:
+            results.append((pin, "refused"))
+
+    threads = [threading.Thread(target=one, args=(pin,)) for pin in ["1357"] * 4 + ["2468"] * 4]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 8  # no login failed on the shared connection
+    firsts = [pin for pin, outcome in results if outcome is True]
+    assert len(firsts) == 1 and len(store.trainees()) == 1
+    for pin, outcome in results:
+        assert outcome is not True or pin == firsts[0]
+        assert outcome == (False if pin == firsts[0] else "refused") or outcome is True
+
+
+def test_the_pin_is_hashed_off_the_hubs_event_loop(tmp_path, monkeypatch):
+    """PBKDF2 costs ~30 ms of CPU a login: the authenticator runs it in a worker thread, so thirty
+    logins at once do not stall the hub's event loop for everyone else."""
+    import asyncio
+
+    from course.classroom import auth
+    from course.classroom import store as store_module
+
+    threads = []
+    real = store_module.hash_pin
+    monkeypatch.setattr(store_module, "hash_pin", lambda *a: threads.append(threading.get_ident()) or real(*a))
+    monkeypatch.setattr(auth, "too_little_memory", lambda reserve: None)
+    authenticator = auth.ClassroomAuthenticator(class_code="2468", trainer_password="x" * 12,
+                                                state_dir=str(tmp_path))
+
+    async def log_in():
+        return threading.get_ident(), await authenticator.authenticate(
+            None, {"username": "王五", "password": "2468", "pin": "1234"})
+
+    loop_thread, user = asyncio.run(log_in())
+    assert user == {"name": account_name("王五"), "admin": False}
+    assert threads and loop_thread not in threads
+
+
 def test_rate_limit_cuts_a_flood_and_refills():
     limit = RateLimit(rate=5, burst=10)
     assert all(limit.allow("a", now=0.0) for _ in range(10))

@@ -132,6 +132,21 @@ def test_built_exercises_are_shared_by_trainees_of_one_variant(monkeypatch):
     assert first is again and built == [(1, "practice")]
 
 
+def test_serve_builds_every_variant_before_the_first_login(monkeypatch):
+    """prebuild (serve, before the hub starts) builds each variant of the class once, in worker
+    processes, with the same bytes as a build in the hub; a login then builds nothing."""
+    monkeypatch.setattr(classroom_variants, "_built", {})
+    assert classroom_variants.prebuild(COUNT, "practice") == COUNT
+    assert sorted(classroom_variants._built) == [(v, "practice") for v in range(1, COUNT + 1)]
+    assert classroom_variants._built[(2, "practice")] == classroom_variants._build(2, "practice")
+    built = []
+    monkeypatch.setattr(classroom_variants, "_build", lambda v, m: built.append((v, m)))
+    for variant in range(1, COUNT + 1):
+        classroom_variants.exercise_files(variant, "practice")
+    assert built == [] and classroom_variants.prebuild(COUNT, "practice") == 0
+    assert classroom_variants.class_variants(0) == [0]  # --variants 0: the one shared copy
+
+
 def test_hub_pages_get_the_display_name(tmp_path):
     store = Store(tmp_path)
     store.login(account_name("张三"), "张三", "2468")
