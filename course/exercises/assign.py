@@ -246,6 +246,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--variant", type=int, default=None, help=t("assign.arg_variant"))
     parser.add_argument("--out", type=Path, default=None, help=t("assign.arg_out"))
     parser.add_argument("--master", action="store_true", help=t("assign.arg_master"))
+    parser.add_argument("--check-variants", type=int, default=None, metavar="N", help=t("assign.arg_check_variants"))
     args = parser.parse_args(argv)
     found = masters(args.names)
     if not found:
@@ -255,6 +256,15 @@ def main(argv: list[str]) -> int:
         for master in [read_master(path) for path in found]:  # every master parses before any write
             for warning in master.warnings:
                 print("⚠️ " + warning, file=sys.stderr)
+        if args.check_variants is not None:  # issue 19: are the variants a class hands out sound?
+            from course.exercises.variant_check import check_variants
+
+            problems = check_variants([read_master(path) for path in found], args.check_variants)
+            if problems:
+                print("❌ " + t("assign.variants_unsound", problems=len(problems)), file=sys.stderr)
+                return 1
+            print("✅ " + t("assign.variants_sound", exercises=len(found), count=args.check_variants))
+            return 0
         if args.variant is not None or args.out is not None or args.master:
             if len(found) != 1 or args.out is None or (args.variant or 0) < 0:
                 print("❌ " + t("assign.variant_usage"), file=sys.stderr)

@@ -30,7 +30,7 @@ from course.core import paths
 from course.core.i18n import CourseError
 from course.exercises.answers import gate
 from course.exercises.master import Master
-from course.exercises.variants import remap_answer
+from course.exercises.variants import SHUFFLE_SCHEME, remap_answer
 
 
 def answers_path(name: str, variant: int = 0) -> Path:
@@ -102,6 +102,7 @@ def read_answers(name: str, variant: int = 0) -> dict | None:
 
 def is_current(master: Master, stored: dict | None, variant: int = 0, digest: str | None = None) -> bool:
     return bool(stored) and stored.get("variant", 0) == variant and \
+        (not variant or stored.get("shuffle") == SHUFFLE_SCHEME) and \
         stored.get("source_hash") == (digest or source_hash(master))
 
 
@@ -141,6 +142,7 @@ def compute_answers(master: Master, variant: int = 0) -> dict:
     stored = {"exercise": master.name, "source_hash": source_hash(master), "answers": answers}
     if variant:
         stored["variant"] = variant
+        stored["shuffle"] = SHUFFLE_SCHEME  # the letters above follow this scheme
     return stored
 
 

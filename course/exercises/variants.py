@@ -18,11 +18,17 @@ answers and the grader always agree.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 
 import pandas as pd
 
 from course.core.i18n import CourseError
+
+# How choice options move per variant. Cached reference answers of variants k > 0 hold the moved
+# letters, so they are current only if they were computed under this scheme (reference.is_current);
+# raise it whenever question_map changes. 2: a multiple answer moves by subset_map, not a rotation.
+SHUFFLE_SCHEME = 2
 
 # ``- A. text`` (also ``*``, full-width ``．``, ``、``, ``：``, ``）``): one option line of a choice question
 OPTION_LINE = re.compile(r"^(?P<lead>\s*[-*]\s*)(?P<letter>[A-Z])(?P<sep>\s*[\.．、:：)）]\s*)(?P<text>.*)$")
@@ -129,11 +135,46 @@ def shuffles(question) -> bool:
                for line in c.source.splitlines())
 
 
+def solution_letters(question) -> str:
+    """The letters of the master's literal answer (``qN = "AC"  # SOLUTION``), "" when there is none."""
+    pattern = solution_literal(question)
+    for cell in question.cells:
+        if cell.cell_type == "code":
+            for line in cell.source.splitlines():
+                if m := pattern.match(line):
+                    return "".join(sorted(set(m["letters"].upper())))
+    return ""
+
+
+def subset_map(options: list[str], answer: str, index: int) -> dict[str, str]:
+    """Original letter -> shown letter that puts the answer's letters on the ``index``-th set of as
+    many letters (in ``itertools.combinations`` order), keeping the order within the answer's options
+    and within the others.
+
+    Why not a rotation for a multiple answer: a rotation by half the options maps ``AC`` onto
+    itself, so half of all variants would show variant 0's letters and the letters would take only
+    two values; here every set of as many letters is used in turn (six for two of four options).
+    """
+    targets = list(itertools.combinations(options, len(answer)))
+    target = targets[index % len(targets)]
+    others = [o for o in options if o not in answer]
+    rest = [o for o in options if o not in target]
+    return {**dict(zip(answer, target)), **dict(zip(others, rest))}
+
+
 def question_map(exercise: str, question, variant: int) -> dict[str, str] | None:
-    """Master letter -> variant letter for one question, or None when it is not shuffled."""
+    """Master letter -> variant letter for one question, or None when it is not shuffled.
+
+    A single answer rotates (``option_shift``); a multiple answer moves to another set of letters
+    (``subset_map``). Either way neighbouring variants show the answer under different letters."""
     if not variant or not shuffles(question):
         return None
     options = list(question.spec.get("options") or "ABCD")
+    answer = solution_letters(question)
+    if question.spec.get("multiple") and 0 < len(answer) < len(options) and set(answer) <= set(options):
+        count = len(list(itertools.combinations(options, len(answer))))
+        index = (variant + _stable(f"{exercise}:{question.id}")) % count
+        return subset_map(options, answer, index)
     return letter_map(options, option_shift(exercise, question.id, variant, len(options)))
 
 
