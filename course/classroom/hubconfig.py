@@ -129,10 +129,16 @@ def configure_kubernetes(c, state: str = "/srv/jupyterhub/classroom", service_po
     c.KubeSpawner.environment = {"COURSE_CLASSROOM_URL": f"http://{hub_host}:{service_port}/services/{SERVICE}"}
     c.KubeSpawner.server_token_scopes = ["users:activity!user", "access:servers!server",
                                          f"access:services!service={SERVICE}"]
+    # the class's variant count and mode (hub.extraEnv), recorded by the service at its start; each
+    # trainee server fetches its own variant from it at first start (deploy/start-trainee.sh)
+    variants = os.environ.get("COURSE_CLASSROOM_VARIANTS", "").strip()
+    choice = ["--variants", variants if variants.isdigit() else "30"]
+    if os.environ.get("COURSE_CLASSROOM_ASSESSMENT", "").strip().lower() in {"1", "true", "yes"}:
+        choice.append("--assessment")
     c.JupyterHub.services = [
         {"name": SERVICE, "url": f"http://{hub_host}:{service_port}", "oauth_no_confirm": True, "display": True,
          "command": [sys.executable, "-m", "course.classroom.service", "--state", state,
-                     "--port", str(service_port), "--ip", "0.0.0.0"]},
+                     "--port", str(service_port), "--ip", "0.0.0.0", *choice]},
     ]
     c.JupyterHub.load_roles = [
         {"name": "user", "scopes": ["self", f"access:services!service={SERVICE}"]},

@@ -21,7 +21,7 @@ from course.classroom.grade import GradeJobs
 from course.classroom.progress import exercises, overview, progress
 from course.classroom.ratelimit import RateLimit
 from course.classroom.store import Store
-from course.classroom.variants import class_settings
+from course.classroom.variants import class_settings, exercise_files, trainee_variant
 from course.core.i18n import t
 
 HERE = Path(__file__).resolve().parent
@@ -226,6 +226,40 @@ class Download(Base):
         self.finish(path.read_bytes())
 
 
+class MyExercises(Base):
+    """``GET api/my-exercises``: a zip of the calling trainee's exercises in their own variant and
+    the class's mode (what local provisioning writes), for a trainee server on Kubernetes whose image
+    bakes only variant 0 (course/classroom/fetch.py). Who is asking comes from the hub token; the
+    variant from the account and the class; the store records it as the grader's roster."""
+
+    @web.authenticated
+    async def get(self):
+        import asyncio
+
+        user = self.current_user
+        if is_trainer(user):
+            raise web.HTTPError(403, t("classroom.my_exercises_trainer"))
+        settings = class_settings(self.store)
+        variant = trainee_variant(user["name"], settings["variants"])
+        # a variant's first build is CPU work (~0.5 s): off the loop that takes everyone's events
+        files = await asyncio.to_thread(exercise_files, variant, settings["mode"])
+        self.store.set_variant(user["name"], variant)
+        self.set_header("Content-Type", "application/zip")
+        self.set_header("X-Course-Variant", str(variant))
+        self.finish(zipped(files))
+
+
+def zipped(files) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
 class Me(Base):
     @web.authenticated
     def get(self):
@@ -246,6 +280,7 @@ def make_app(state: Path, prefix: str) -> web.Application:
         (prefix + "api/pin-reset", PinReset),
         (prefix + "api/grade", Grade),
         (prefix + "api/me", Me),
+        (prefix + "api/my-exercises", MyExercises),
         (prefix + "download", Download),
     ], cookie_secret=os.urandom(32), template_path=str(HERE / "templates"), prefix=prefix, store=store,
         jobs=GradeJobs(state, store), limits=RateLimit(rate=5.0, burst=40), xsrf_cookies=False)
@@ -256,7 +291,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state", type=Path, required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--ip", default="127.0.0.1", help="0.0.0.0 on Kubernetes: kernels in other pods post here")
+    # on Kubernetes the service records the class (no `classroom serve` there): configure_kubernetes
+    parser.add_argument("--variants", type=int, default=None)
+    parser.add_argument("--assessment", action="store_true")
     args = parser.parse_args(argv)
+    if args.variants is not None:
+        from course.classroom.variants import configure_class
+
+        configure_class(Store(args.state), args.variants, args.assessment)
     prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX", "/services/classroom/")
     app = make_app(args.state, prefix)
     app.listen(args.port, args.ip, max_body_size=200 * 2**20)

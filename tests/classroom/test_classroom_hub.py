@@ -308,6 +308,45 @@ def test_a_copied_notebook_is_graded_against_the_trainees_own_variant(classroom,
     assert all(question_varies(q) for q in master.questions if q.id in lost)  # only the varying ones
 
 
+UNTOUCHED_EXERCISE = "05-voc"  # no test here opens or edits it: the home copy is as provisioned
+
+
+def test_a_trainee_server_fetches_its_own_variant_from_the_service(classroom, pair, tmp_path, monkeypatch):
+    """What a trainee server on Kubernetes does at first start (deploy/start-trainee.sh →
+    course/classroom/fetch.py): GET api/my-exercises with its hub token gives exactly the exercises
+    provisioning writes for that trainee, in their own variant; the trainer has none; a request
+    without a token gets nothing."""
+    import io
+    import zipfile
+
+    from course.classroom import fetch
+
+    (_, account_a, token_a), (_, account_b, token_b) = pair
+    url = classroom.url + SERVICE + "/api/my-exercises"
+    got = {}
+    for account, token in ((account_a, token_a), (account_b, token_b)):
+        answer = requests.get(url, headers={"Authorization": f"token {token}"}, timeout=60)
+        assert answer.status_code == 200, answer.text
+        assert int(answer.headers["X-Course-Variant"]) == provisioned_variant(classroom, account)
+        with zipfile.ZipFile(io.BytesIO(answer.content)) as archive:
+            got[account] = {name: archive.read(name) for name in archive.namelist()}
+        home = classroom.state / "homes" / account
+        name = f"exercises/{UNTOUCHED_EXERCISE}.ipynb"
+        assert got[account][name] == (home / name).read_bytes()
+        assert all(n.startswith("exercises/") and n.endswith(".ipynb") for n in got[account])
+    assert got[account_a] != got[account_b]  # two variants, two sets of files
+    trainer = requests.get(url, headers={"Authorization": f"token {trainer_token(classroom)}"}, timeout=60)
+    assert trainer.status_code == 403 and "讲师" in trainer.json()["error"]
+    nobody = requests.get(url, timeout=60, allow_redirects=False)
+    assert nobody.status_code in (302, 403) and not nobody.content.startswith(b"PK")
+    # the start script's step, with the server's token as the pod has it
+    monkeypatch.setenv("COURSE_CLASSROOM_URL", classroom.url + SERVICE)
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", token_a)
+    assert fetch.main([str(tmp_path)]) == 0
+    written = {f"exercises/{p.name}": p.read_bytes() for p in (tmp_path / "exercises").glob("*.ipynb")}
+    assert written == got[account_a]
+
+
 def test_hub_pages_show_the_display_name(classroom, pair):
     (hub, account, _), _ = pair
     for page in ("/hub/home", "/hub/token"):
