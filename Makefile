@@ -88,7 +88,9 @@ bench: install
 	$(PY) benchmarks/lesson_cells.py
 	$(PY) benchmarks/widgets.py
 	$(PY) benchmarks/analytics.py
+	$(PY) benchmarks/door_calls.py
 	$(PY) benchmarks/startup.py
+	$(PY) benchmarks/variants.py
 	@if [ "$$(id -u)" = 0 ]; then $(PY) benchmarks/classroom.py; else echo "classroom.py 需要 root（每位学员一个系统账户），已跳过"; fi
 	@if [ -f benchmarks/clv_vs_lifetimes.py ]; then \
 	  $(PY) benchmarks/clv_vs_lifetimes.py || echo "clv_vs_lifetimes.py did not run: see its message above"; fi

@@ -10,7 +10,8 @@ A master reads its variant from a papermill ``parameters`` cell (``variant = 0``
 * another analysis date: ``variant_date(variant)`` — 2025-01-01 for variant 0, one to six months
   earlier for the others.
 
-Choice options are rotated by ``assign`` (``shuffle_cells``), not by the master, and the reference
+Choice options are moved by ``assign`` (``shuffle_cells``), not by the master — rotated for a single
+answer, moved onto another set of letters for a multiple one (``question_map``) — and the reference
 answer's letters follow them (``remap_answer``). All of this is pure arithmetic on the variant number
 and a hash of names: no randomness that depends on the machine, so the trainee's copy, the reference
 answers and the grader always agree.
