@@ -66,12 +66,12 @@ def customer_revenue(orders: pd.DataFrame, *, customer_col: str = "customer_id",
     return amounts.fillna(0).groupby(orders[customer_col]).sum().rename("revenue")
 
 
-def abc_classes(orders: pd.DataFrame, a_share: float = 0.8, b_share: float = 0.95,
-                **cols) -> pd.DataFrame:
+def abc_classes(orders: pd.DataFrame, a_share: float = 0.8, b_share: float = 0.95, *,
+                customer_col: str = "customer_id", amount_col: str = "amount") -> pd.DataFrame:
     """One row per customer, highest revenue first: rank, revenue, share, cum_share, abc_class."""
     if not (0 < a_share < b_share <= 1):
         raise CourseError("loyalty.bad_shares", a=a_share, b=b_share)
-    revenue = customer_revenue(orders, **cols)
+    revenue = customer_revenue(orders, customer_col=customer_col, amount_col=amount_col)
     table = pd.DataFrame({"customer_id": revenue.index.to_numpy(),
                           "revenue": revenue.to_numpy(dtype=float)})
     table = table.sort_values(["revenue", "customer_id"], ascending=[False, True],

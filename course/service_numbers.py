@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from course.core.i18n import CourseError, choices, t
+from course.core.keywords import forwards_keywords
 from course.core.vocab import SATISFACTION, UNHAPPY
 
 # The five satisfaction levels of the customers table, worst first.
@@ -288,6 +289,8 @@ def simulate_retention(customers=DEFAULTS["customers"], margin=DEFAULTS["margin"
     return pd.DataFrame(rows, columns=SIM_COLUMNS)
 
 
+# their **assumptions go to simulate_retention: a misspelled one gets the Chinese KeywordError
+@forwards_keywords(simulate_retention, leave_out=("churn_reduction",))
 def churn_reduction_value(reduction: float = 0.05, **assumptions) -> dict:
     """What lowering the blended churn by ``reduction`` is worth over the simulated years.
 
@@ -314,6 +317,7 @@ def churn_reduction_value(reduction: float = 0.05, **assumptions) -> dict:
     }
 
 
+@forwards_keywords(simulate_retention, leave_out=("churn_reduction",))
 def retention_chart(reduction: float = 0.05, **assumptions):
     """Two panels (customers at year end, profit per year): as is vs churn lowered by ``reduction``."""
     from course.core.plotting import ACCENT_COLOR, BASE_COLOR, use_chinese_font

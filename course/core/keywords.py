@@ -9,7 +9,9 @@ Why a check before the call rather than catching Python's TypeError after it: a 
 deep inside the function by some other call must not be reported as the trainee's typo. The check
 is one ``frozenset.issuperset`` on the keyword names (nothing at all for a call without keywords).
 ``functools.wraps`` keeps ``inspect.signature``, ``help()`` and ``??`` showing the real function.
-A function with ``**kwargs`` accepts any name, so it is returned unchanged.
+A function with ``**kwargs`` accepts any name, so it is returned unchanged — unless it declares
+where they go with ``@forwards_keywords(target)``: then its own names and ``target``'s are the valid
+ones (read from the two signatures, so the list cannot drift from the code).
 """
 from __future__ import annotations
 
@@ -20,22 +22,41 @@ import inspect
 from course.core.i18n import CourseError, choices
 
 _MARK = "__course_keywords__"
+_FORWARDS = "__course_forwards__"
 
 
 class KeywordError(CourseError, TypeError):
     """A keyword the function does not have; also a TypeError, like Python's own error."""
 
 
+def forwards_keywords(target, *, leave_out: tuple[str, ...] = ()):
+    """Declare that the decorated function passes its ``**kwargs`` on to ``target``, so that
+    ``checked`` accepts exactly its own keywords and ``target``'s (less ``leave_out``: names the
+    function sets itself, which a caller must not pass). The function itself is not changed."""
+    def declare(function):
+        setattr(function, _FORWARDS, (target, tuple(leave_out)))
+        return function
+
+    return declare
+
+
 def keyword_names(function) -> tuple[str, ...] | None:
-    """The names ``function`` accepts as keywords, in order; None when it takes ``**kwargs`` or
-    has no signature to read."""
+    """The names ``function`` accepts as keywords, in order; None when it takes ``**kwargs`` it
+    does not declare (``forwards_keywords``) or has no signature to read."""
     try:
         params = inspect.signature(function).parameters.values()
     except (TypeError, ValueError):
         return None
-    if any(p.kind is p.VAR_KEYWORD for p in params):
+    own = tuple(p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+    if not any(p.kind is p.VAR_KEYWORD for p in params):
+        return own
+    if not hasattr(function, _FORWARDS):
         return None
-    return tuple(p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+    target, leave_out = getattr(function, _FORWARDS)
+    passed_on = keyword_names(target)
+    if passed_on is None:
+        return None
+    return own + tuple(n for n in passed_on if n not in own and n not in leave_out)
 
 
 def checked(function):

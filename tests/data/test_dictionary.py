@@ -8,8 +8,7 @@ from importlib import resources
 import pytest
 
 from course.core.vocab import CUSTOMER_TYPES, SATISFACTION
-from course.data import DATA_DIR, EXTERNAL, dataset_names
-from course.data import accounts, company, complaints
+from course.data import DATA_DIR, EXTERNAL, accounts, company, complaints, dataset_names
 from course.data import text_vocab as V
 from course.data.dictionary import column_types, columns, descriptions
 
