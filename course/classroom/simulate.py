@@ -17,6 +17,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import requests
@@ -31,12 +32,21 @@ def literal(plain: dict) -> str:
     return repr(plain.get("value"))
 
 
+@lru_cache(maxsize=64)
+def current_answers(exercise: str, variant: int) -> dict:
+    """The reference answers the grader will use: checked against the master and the data it loads
+    (the cached file alone may be from an older master), computed if stale. One lookup per variant."""
+    from course.core.paths import solutions_dir
+    from course.exercises.master import read_master
+    from course.exercises.reference import reference_answers
+
+    return reference_answers(read_master(solutions_dir() / f"{exercise}.ipynb"), variant)
+
+
 def answered_cells(notebook: dict, exercise: str) -> dict:
     """The exercise with every prompt ``qN = ...`` replaced by the master's reference answer."""
-    from course.exercises.reference import read_answers
-
     variant = notebook.get("metadata", {}).get("course", {}).get("variant", 0)  # the trainee's own (issue 19)
-    stored = read_answers(exercise, variant)
+    stored = current_answers(exercise, variant)
     nb = json.loads(json.dumps(notebook))
     for question, plain in stored["answers"].items():
         prompt = re.compile(rf"^(\s*){re.escape(question)}\s*=\s*\.\.\..*$", re.M)
