@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from course.core.display import hide_columns, name_values
 from course.core.i18n import CourseError, choices, t
 
 TARGET = "defaulted"
@@ -157,7 +158,7 @@ def woe_table(apps: pd.DataFrame, indicator: str, cuts=None) -> pd.DataFrame:
     woe = np.log(share_good / share_bad)
     with np.errstate(invalid="ignore", divide="ignore"):
         bad_rate = np.where(n > 0, n_bad / n, np.nan)
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "indicator": indicator,
         "bin": labels,
         "applications": n.astype(int),
@@ -166,6 +167,7 @@ def woe_table(apps: pd.DataFrame, indicator: str, cuts=None) -> pd.DataFrame:
         "woe": woe,
         "iv": (share_good - share_bad) * woe,
     })
+    return name_values(table, "indicator", {indicator: indicator_name(indicator)})
 
 
 def choose_indicators(ivs: pd.DataFrame, min_iv: float = MIN_IV) -> list[str]:
@@ -180,9 +182,21 @@ def information_values(apps: pd.DataFrame, cuts: dict | None = None) -> pd.DataF
     for indicator in INDICATORS:
         iv = float(woe_table(apps, indicator, cuts.get(indicator, [])).iv.sum())
         level = next(key for limit, key in IV_LEVELS if iv < limit)
-        rows.append({"indicator": indicator, "name": t(f"credit.ind_{indicator}"),
+        rows.append({"indicator": indicator, "name": indicator_name(indicator),
                      "iv": iv, "strength": t(f"credit.{level}")})
-    return pd.DataFrame(rows).sort_values("iv", ascending=False, ignore_index=True)
+    out = pd.DataFrame(rows).sort_values("iv", ascending=False, ignore_index=True)
+    return _named(out)
+
+
+def _named(table: pd.DataFrame) -> pd.DataFrame:
+    """Shown: each indicator by its Chinese name once (code keeps the ids in ``indicator``)."""
+    name_values(table, "indicator", dict(zip(table["indicator"], table["name"])))
+    return hide_columns(table, {"name": "indicator"})
+
+
+def indicator_name(indicator: str) -> str:
+    """The Chinese name of a scorecard indicator (``past_overdue_count`` -> 近两年逾期次数)."""
+    return t(f"credit.ind_{indicator}")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -259,14 +273,14 @@ def fit_scorecard(train: pd.DataFrame, cuts: dict | None = None,
     rows = []
     for b, table in zip(beta[1:], tables):
         for rec in table.itertuples(index=False):
-            rows.append({"indicator": rec.indicator, "name": t(f"credit.ind_{rec.indicator}"),
+            rows.append({"indicator": rec.indicator, "name": indicator_name(rec.indicator),
                          "bin": rec.bin, "applications": rec.applications,
                          "bad_rate": rec.bad_rate, "woe": rec.woe,
                          "points": int(round(-factor * b * rec.woe))})
     return Scorecard(
         cuts={i: list(cuts.get(i, [])) for i in indicators},
         indicators=list(indicators),
-        points=pd.DataFrame(rows),
+        points=_named(pd.DataFrame(rows)),
         base_points=int(round(offset - factor * beta[0])),
         weights={i: float(b) for i, b in zip(indicators, beta[1:])},
     )

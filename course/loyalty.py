@@ -35,6 +35,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from course.core.display import hide_columns, name_values
 from course.core.i18n import CourseError, choices, t
 from course.core.tables import require_columns
 
@@ -140,13 +141,16 @@ def pareto_curve(abc: pd.DataFrame, title: str | None = None):
 # ----------------------------------------------------------------------------------------------
 def loyalty_rules() -> pd.DataFrame:
     """The five behaviours, the proxy used for each and when it earns full points (for display)."""
-    return pd.DataFrame({
+    rules = pd.DataFrame({
         "behaviour": BEHAVIOURS,
         "label": [behaviour_label(b) for b in BEHAVIOURS],
         "proxy": [t(f"loyalty.proxy_{b}") for b in BEHAVIOURS],
         "full_points_at": [t(f"loyalty.full_{b}", n=LOYALTY_RULES[b]) for b in BEHAVIOURS],
         "points": [DEFAULT_WEIGHTS[b] for b in BEHAVIOURS],
     })
+    # shown: each behaviour by its Chinese name once (code keeps the ids in ``behaviour``)
+    name_values(rules, "behaviour", dict(zip(rules["behaviour"], rules["label"])))
+    return hide_columns(rules, {"label": "behaviour"})
 
 
 def loyalty_index(orders: pd.DataFrame, referrals: pd.DataFrame, feedback: pd.DataFrame,

@@ -67,10 +67,15 @@ class Assessment:
         """The feedback as a table: 评分项, 重点, 做到, 命中词, 得分."""
         import pandas as pd
 
-        return pd.DataFrame([{
+        from course.core.display import hide_columns, name_values
+
+        table = pd.DataFrame([{
             "item": r.item, "label": r.label, "focus": r.focus, "hit": r.hit,
             "matches": "、".join(r.matches), "points": r.points, "possible": r.possible,
         } for r in self.items])
+        # shown: each rubric item by its Chinese name once (code keeps the ids in ``item``)
+        name_values(table, "item", dict(zip(table["item"], table["label"])))
+        return hide_columns(table, {"label": "item"})
 
 
 # ----------------------------------------------------------------------------------------------
@@ -162,13 +167,17 @@ def get_objection(objection) -> Objection:
 
 
 def objection_table():
-    """The bank as a table: ``id``, ``topic``, ``customer``, ``focus`` (Chinese labels)."""
+    """The bank as a table: ``id``, ``topic``, ``customer``, ``focus`` (Chinese labels). The id is
+    for code (``assess("price", …)``); the table shown names each objection by its topic only."""
     import pandas as pd
 
-    return pd.DataFrame([{
+    from course.core.display import hide_columns
+
+    table = pd.DataFrame([{
         "id": o.id, "topic": o.topic, "customer": o.customer,
         "focus": "、".join(item_label(f) for f in o.focus),
     } for o in _bank()[1].values()])
+    return hide_columns(table, {"id": "topic"})
 
 
 def item_label(item: str) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from course.core.display import name_values
 from course.core.i18n import CourseError, t
 from course.core.tables import require_columns
 
@@ -109,7 +110,7 @@ def data_issues(customers: pd.DataFrame) -> pd.DataFrame:
         rows.append((col, blanks, spaces, variants))
     out = pd.DataFrame(rows, columns=["column", "blanks", "extra_spaces", "nonstandard"])
     out.attrs["duplicate_rows"] = int(customers["customer_id"].duplicated().sum())
-    return out
+    return name_values(out, "column")  # each column shown by its glossary name
 
 
 def duplicate_count(customers: pd.DataFrame) -> int:
@@ -236,7 +237,8 @@ def field_completeness(profiles: pd.DataFrame) -> pd.DataFrame:
     filled = _filled(profiles) & applies
     rows = [(dim, f, int(applies[f].sum()), 100 * filled[f].sum() / max(int(applies[f].sum()), 1))
             for dim, fields in DIMENSIONS.items() for f in fields]
-    return pd.DataFrame(rows, columns=["dimension", "field", "applies_to", "filled_pct"])
+    out = pd.DataFrame(rows, columns=["dimension", "field", "applies_to", "filled_pct"])
+    return name_values(out, "field")  # each field shown by its glossary name
 
 
 def segment_profile(profiles: pd.DataFrame, by: str = "tier") -> pd.DataFrame:
@@ -315,13 +317,14 @@ def fit_propensity(data: pd.DataFrame, features=None, target: str = "bought",
         beta += step
         if np.abs(step).max() < 1e-10:
             break
-    return pd.DataFrame({
+    model = pd.DataFrame({
         "term": ["intercept"] + features,
         "weight": beta,
         "odds_ratio": np.exp(beta),
         "mean": np.r_[0.0, mean],
         "std": np.r_[1.0, std],
     })
+    return name_values(model, "term")  # each factor shown by its glossary name
 
 
 def propensity_scores(model: pd.DataFrame, data: pd.DataFrame) -> pd.Series:

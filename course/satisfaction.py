@@ -32,6 +32,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from course.core.display import hide_columns, name_values
 from course.core.i18n import CourseError, choices, t
 from course.core.tables import require_columns
 
@@ -261,7 +262,10 @@ def key_drivers(surveys: pd.DataFrame, attributes=None, target: str = "csat") ->
         "beta": _betas(x, y),
     })
     out.attrs["answers"] = len(data)
-    return out.sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)
+    out = out.sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)
+    # shown: each attribute by its Chinese name once (code keeps the ids in ``attribute``)
+    name_values(out, "attribute", dict(zip(out["attribute"], out["label"])))
+    return hide_columns(out, {"label": "attribute"})
 
 
 def _correlation(a: np.ndarray, b: np.ndarray) -> float:
@@ -303,7 +307,8 @@ def ipa_quadrants(drivers: pd.DataFrame, importance_cut: float | None = None,
     out["quadrant"] = quadrant
     out["quadrant_label"] = [quadrant_label(q) for q in quadrant]
     out.attrs.update(drivers.attrs, importance_cut=imp_cut, performance_cut=perf_cut)
-    return out
+    name_values(out, "quadrant", {q: quadrant_label(q) for q in QUADRANTS})
+    return hide_columns(out, {"quadrant_label": "quadrant"})
 
 
 def ipa_chart(quadrants: pd.DataFrame, title: str | None = None):

@@ -6,6 +6,11 @@ type *name*, so nothing here imports pandas until a table is actually shown) and
 printers that keep raw Python out of sight: an untouched ``...`` answer, numpy scalars. The code keeps
 its snake_case columns; only what is drawn on screen changes. ``import course`` calls ``register``
 inside a notebook kernel.
+
+A module that returns ids in a column names them for display with ``name_values`` (a scenario id by
+its title, a column name listed as data by its glossary name) and may hide an id column whose Chinese
+name already stands in another column, or the reverse (``hide_columns``): both ride on
+``frame.attrs``, so the frame keeps its ids and code can still select by them.
 """
 from __future__ import annotations
 
@@ -121,6 +126,9 @@ def _view(frame):
     # a module may name the ids in a column for display (e.g. scenario ids by their Chinese titles);
     # the frame itself keeps the ids, so code can still select by them
     names = frame.attrs.get("value_labels", {})
+    hidden = [column for column, instead in frame.attrs.get("hidden_columns", {}).items()
+              if column in shown.columns and instead in shown.columns]
+    shown = shown.drop(columns=hidden) if hidden else shown
     columns = {}
     for position, column in enumerate(shown.columns):
         code = column[-1] if isinstance(column, tuple) else column
@@ -129,6 +137,8 @@ def _view(frame):
             fmt = "flag"
         elif fmt == "flag" and pd.api.types.is_integer_dtype(shown.iloc[:, position]):
             fmt = "int"  # a summed flag is a count (e.g. churned customers per level), not 是/否
+        elif fmt in ("ratio", "score", "hours") and pd.api.types.is_integer_dtype(shown.iloc[:, position]):
+            fmt = "int"  # whole points stay whole: -35, not -35.00
         named = names.get(code, {}) if isinstance(code, str) else {}
         columns[position] = [format_value(named.get(v, v) if isinstance(v, str) else v, fmt)
                              for v in shown.iloc[:, position]]
@@ -151,6 +161,23 @@ def _relabel_columns(columns):
             names=[label(n) for n in columns.names])
     return pd.Index([label(c) if isinstance(c, str) else format_value(c) for c in columns],
                     name=label(columns.name), dtype=object)
+
+
+def name_values(frame, column: str, names=None):
+    """Show the ids in ``column`` by their Chinese names: ``names`` (id -> name) or, when the column
+    lists column names (a field, a factor, an indicator), each one's glossary name. Returns ``frame``."""
+    if names is None:
+        names = {v: label(v) for v in frame[column].unique() if isinstance(v, str)}
+    frame.attrs["value_labels"] = {**frame.attrs.get("value_labels", {}), column: dict(names)}
+    return frame
+
+
+def hide_columns(frame, duplicates: dict):
+    """Leave a column out of what is drawn while another one shows the same thing, e.g.
+    ``{"label": "attribute"}`` once the attribute ids show by their names. A view without the
+    other column keeps it. Code still finds every column in the frame. Returns ``frame``."""
+    frame.attrs["hidden_columns"] = {**frame.attrs.get("hidden_columns", {}), **duplicates}
+    return frame
 
 
 def frame_html(frame) -> str:

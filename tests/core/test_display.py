@@ -109,3 +109,18 @@ def test_ids_a_module_names_show_by_their_names_and_stay_ids_in_the_frame():
     assert "大客户在门店当众发火" in shown
     plain = pd.DataFrame({"scenario": ["angry_vip"]})  # no labels given: the id is shown as it is
     assert list(_view(plain)[0].iloc[:, 0]) == ["angry_vip"]
+
+
+def test_column_names_listed_as_data_show_by_glossary_names_and_a_duplicate_name_column_hides():
+    from course.core.display import _view, hide_columns, name_values
+
+    frame = pd.DataFrame({"attribute": ["after_sales", "not_a_term"], "label": ["售后", "别的"],
+                          "points": [20, -35]})
+    name_values(frame, "attribute")  # no names given: the glossary's
+    hide_columns(frame, {"label": "attribute"})
+    view = _view(frame)[0]
+    assert list(view.iloc[:, 0]) == ["售后服务", "not_a_term"] and view.shape[1] == 2
+    assert list(view.iloc[:, 1]) == ["20", "-35"]  # whole points stay whole (points are a ratio)
+    assert list(frame["attribute"]) == ["after_sales", "not_a_term"] and "label" in frame
+    alone = _view(frame[["label", "points"]])[0]  # without the id column the name column stays
+    assert list(alone.iloc[:, 0]) == ["售后", "别的"]

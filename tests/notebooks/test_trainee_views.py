@@ -15,9 +15,6 @@ GLYPH_WARNINGS = ("missing from font", "Glyph ")
 RAW = ("dtype:", "Ellipsis", "NaN", "NaT", "object at 0x", "np.float", "np.int", "Timestamp(")
 BARE_REPR = re.compile(r"^\s*(['\"{\[(<]|[A-Za-z_]\w*\(.*\)\s*$)", re.DOTALL)
 SNAKE_ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")  # angry_vip: an id a table should name in Chinese
-# Lessons whose tables still show snake_case ids (column names listed as data, objection and factor
-# ids); each must leave this list once fixed: the test fails when a listed lesson is clean.
-RAW_IDS_LEFT = {"03-spin", "04-satisfaction", "06-profiles", "09-social-credit", "11-difficult-customers"}
 
 
 def test_lessons_were_found():
@@ -72,10 +69,6 @@ def test_what_trainees_see_has_no_raw_python(path, monkeypatch):
                 raise
     found = [problem for number, cell in enumerate(notebook.cells) if cell.cell_type == "code"
              for output in cell.get("outputs", []) for problem in problems_in(number, output)]
-    if path.stem in RAW_IDS_LEFT:
-        raw_ids = [problem for problem in found if "raw id" in problem]
-        assert raw_ids, f"{path.stem} shows no raw ids any more: take it out of RAW_IDS_LEFT"
-        found = [problem for problem in found if problem not in raw_ids]
     assert not found, f"{path.name}:\n" + "\n".join(found)
 
 
