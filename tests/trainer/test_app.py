@@ -58,6 +58,18 @@ def test_app_template_loads_nothing_from_the_network():
     assert str(app.TEMPLATES) in app.app_env({})["JUPYTER_PATH"]
 
 
+def test_every_font_the_vendored_css_names_is_vendored():
+    """A face whose file is missing fails only when an icon needs it (fa-v4compatibility for v4 names)."""
+    import re
+
+    css_dir = app.TEMPLATES / "voila" / "templates" / "course_app" / "static" / "fontawesome" / "css"
+    named = {url for css in css_dir.glob("*.css")
+             for url in re.findall(r"url\(([^)]+)\)", css.read_text(encoding="utf-8"))}
+    assert "../webfonts/fa-v4compatibility.woff2" in named
+    missing = [url for url in named if not (css_dir / url.strip("'\"")).is_file()]
+    assert not missing, missing
+
+
 def test_unknown_lesson(capsys):
     assert app.main(["99-nothing", "--no-browser"]) == 2
     assert "07-rfm" in capsys.readouterr().err
