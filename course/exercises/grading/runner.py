@@ -313,6 +313,10 @@ async def _attempt(nb, question_ids: list[str], limits: Limits, skip: set[int],
         # trainer's Ctrl-C into a "dead kernel" grade instead of stopping the batch
         await client.async_start_new_kernel(env=kernel.env, cwd=kernel.cwd,
                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if sandbox is None and os.geteuid() == 0:  # the cgroup an unconfined root kernel makes itself
+            from course.exercises.grading.sandbox_kernel import cgroup_dir
+
+            confinement.watch_cgroup(cgroup_dir(km.provisioner.pid))
         await client.async_start_new_kernel_client()
         await asyncio.wait_for(_run_cells(client, skip), timeout=limits.notebook_seconds)
         client.output_bytes = -10 * limits.output_bytes  # the export itself is never capped
