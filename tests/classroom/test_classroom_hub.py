@@ -215,6 +215,22 @@ def test_trainer_resets_a_forgotten_pin(classroom, pair):
     assert Hub(classroom.url).login("李四", classroom.code, "1357").status_code != 302  # the old PIN is gone
 
 
+def gradebook_difference(ours: list[dict], theirs: list[dict], out, inputs) -> str:
+    """What differs and what each side graded against (seen once: 甲01 q1), so a rerun tells why:
+    the roster's variant (classroom grade) vs the notebook's (course grade), and whether the
+    reference answers of that variant were current when the test looked."""
+    from course.classroom.simulate import current_answers
+    from course.exercises.reference import read_answers
+
+    rows = [(a, b) for a, b in zip(ours, theirs) if a != b]
+    roster = json.loads((out / "variants.json").read_text(encoding="utf-8"))
+    claimed = {p.stem: json.loads(p.read_text(encoding="utf-8"))["metadata"]["course"].get("variant", 0)
+               for p in inputs.glob("*.ipynb")}
+    cached = {v: (read_answers(EXERCISE, v) or {}).get("source_hash") for v in set(roster.values())}
+    current = {v: current_answers(EXERCISE, v)["source_hash"] for v in set(roster.values())}
+    return f"rows {rows}; roster {roster}; notebooks claim {claimed}; cache {cached}; current {current}"
+
+
 def test_classroom_gradebook_matches_course_grade(classroom, simulated, tmp_path):
     ours, theirs = tmp_path / "classroom", tmp_path / "grade"
     done = subprocess.run([sys.executable, "-m", "course", "classroom", "grade", EXERCISE, "--state",
@@ -231,7 +247,7 @@ def test_classroom_gradebook_matches_course_grade(classroom, simulated, tmp_path
         with open(folder / "gradebook.csv", encoding="utf-8-sig") as handle:
             return list(csv.DictReader(handle))
 
-    assert book(ours) == book(theirs)
+    assert book(ours) == book(theirs), gradebook_difference(book(ours), book(theirs), ours, inputs)
     names = {row[next(iter(row))] for row in book(ours)}
     assert {"甲01", "甲02"} <= names
 
