@@ -47,8 +47,19 @@ class Sandbox:
     setpriv: str | None  # set when the grader is root: drop to an unprivileged uid before bwrap
 
     def next_uid(self) -> int | None:
-        # unique across grader processes too (parallel graders must not share a process count)
-        return UID_BASE + (os.getpid() % 1_000_000) * 100 + next(_uids) % 100 if self.setpriv else None
+        """A uid of its own for one confined process: from this grader's block of 100 (parallel
+        graders must not share a process count), never one that a process still holds. RLIMIT_NPROC
+        counts every process of a uid, wherever it runs: a survivor of a killed run (its grader's
+        pid later reused) or a zombie not yet reaped would eat the new kernel's allowance."""
+        if not self.setpriv:
+            return None
+        block = UID_BASE + (os.getpid() % 1_000_000) * 100
+        held = _uids_held()
+        for _ in range(100):
+            uid = block + next(_uids) % 100
+            if uid not in held:
+                break
+        return uid
 
     def wrap(self, argv: list[str], *, private: list[Path], env: dict[str, str],
              uid: int | None = None, readonly: list[Path] = ()) -> list[str]:
@@ -88,6 +99,18 @@ class Sandbox:
             drop = [self.setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                     "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs"]
         return [*command, "--", *drop, *argv]
+
+
+def _uids_held() -> set[int]:
+    """The uids of every process on the machine, zombies included (/proc/PID is owned by its uid)."""
+    held = set()
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                held.add(os.stat(f"/proc/{name}").st_uid)
+            except OSError:
+                continue
+    return held
 
 
 def allowed_env(extra: dict[str, str] | None = None) -> dict[str, str]:

@@ -160,6 +160,25 @@ def test_nothing_outlives_the_sandbox(box, tmp_path):
         assert leftovers == [], leftovers
 
 
+def test_a_uid_still_held_is_never_handed_out_again(box):
+    """RLIMIT_NPROC counts every process of a uid: a kernel must not share its uid with a
+    survivor of a killed run or an unreaped zombie (a grader's block of 100 uids wraps round)."""
+    if not box.setpriv:
+        pytest.skip("uids are dropped only when the grader runs as root")
+    block = confinement.UID_BASE + (os.getpid() % 1_000_000) * 100
+    held = [block + k for k in range(0, 100, 10)]
+    holders = [subprocess.Popen([box.setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+                                 "sleep", "60"]) for uid in held]
+    try:
+        time.sleep(0.5)  # every holder has dropped to its uid
+        given = {box.next_uid() for _ in range(200)}
+    finally:
+        for holder in holders:
+            holder.kill()
+            holder.wait()
+    assert given and not given & set(held), sorted(given & set(held))
+
+
 def _uid(pid: str) -> int:
     try:
         with open(f"/proc/{pid}/status") as handle:
