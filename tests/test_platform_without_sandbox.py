@@ -154,7 +154,14 @@ def test_doctor_explains_the_missing_sandbox(tmp_path, kind):
     env = simulated_env(tmp_path, kind)
     done = course_command(env, "doctor", cwd=tmp_path)
     assert "Traceback" not in done.stderr + done.stdout, done.stderr[-2000:]
-    line = next(row for row in done.stdout.splitlines() if t("doctor.sandbox") in row)
+    rows = done.stdout.splitlines()
+    at = next(i for i, row in enumerate(rows) if t("doctor.sandbox") in row)
+    line, fix = rows[at], rows[at + 1]
     assert line.startswith("⚠️")  # a warning: self-study does not need a sandbox
-    assert t("doctor.sandbox_missing", reason=t(SIMULATIONS[kind])) in line
+    assert t("doctor.fix", command="") in fix
+    if kind == "no_bwrap":
+        assert t("doctor.sandbox_missing", reason=t(SIMULATIONS[kind])) in line and "bubblewrap" in fix
+    else:  # bubblewrap is there: the cause is the kernel setting or the container, never a missing package
+        assert str(tmp_path / "bin" / "bwrap") in line and "apt" not in fix
+        assert "sysctl -w" in fix or "seccomp" in fix
     assert done.returncode in (0, 1)  # other checks may fail on a bare PATH; the sandbox one never does

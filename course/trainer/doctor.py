@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import shutil
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -209,7 +210,62 @@ def check_datasets(folder: Path | None = None) -> Check:
                                 folder=str(folder)), fix)
 
 
-def check_sandbox(found: dict | None = None) -> Check:
+# Kernel settings that stop an unprivileged user (or everyone) from making user namespaces, which
+# bubblewrap needs: (sysctl, value that forbids, value that allows, also stops root)
+USERNS_SETTINGS = (
+    ("kernel.unprivileged_userns_clone", "0", "1", False),  # Debian and older Ubuntu kernels
+    ("kernel.apparmor_restrict_unprivileged_userns", "1", "0", False),  # Ubuntu 23.10 and later
+    ("user.max_user_namespaces", "0", "15000", True),  # any kernel; 0 stops root too
+)
+PROC_SYS = Path("/proc/sys")
+
+
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def userns_blocker(proc_sys: Path = PROC_SYS, root: bool | None = None) -> tuple[str, str, str] | None:
+    """(setting, its value, the value that allows namespaces) of the kernel setting that forbids
+    them here, or None when no such setting is set (a container's policy, say)."""
+    root = _is_root() if root is None else root
+    for setting, forbids, allows, stops_root in USERNS_SETTINGS:
+        if root and not stops_root:
+            continue
+        try:
+            value = (proc_sys / setting.replace(".", "/")).read_text(encoding="utf-8").strip()
+        except OSError:  # this kernel has no such setting
+            continue
+        if value == forbids:
+            return setting, value, allows
+    return None
+
+
+def _sandbox_advice(which: Callable[[str], str | None], platform: str, root: bool,
+                    proc_sys: Path) -> tuple[str | None, str]:
+    """(reason, fix) for a missing sandbox, by its cause; reason None keeps the grader's own."""
+    sudo = "" if root else "sudo "
+    if not platform.startswith("linux"):
+        return None, ""
+    if os.environ.get("COURSE_SANDBOX_DISABLE"):
+        return t("doctor.sandbox_disabled"), "unset COURSE_SANDBOX_DISABLE"
+    bwrap = which("bwrap")
+    if not bwrap:
+        return None, "apt-get install -y bubblewrap util-linux" if root else "sudo apt-get install -y bubblewrap"
+    if root and not which("setpriv"):
+        return None, "apt-get install -y util-linux"
+    # bubblewrap is there but cannot start: installing it again would change nothing
+    blocker = userns_blocker(proc_sys, root)
+    if blocker is None:
+        return t("doctor.sandbox_userns_policy", bwrap=bwrap), t("doctor.sandbox_userns_policy_fix")
+    setting, value, allows = blocker
+    fix = (f"{sudo}sysctl -w {setting}={allows} && "
+           f"echo '{setting}={allows}' | {sudo}tee /etc/sysctl.d/60-course-userns.conf")
+    return t("doctor.sandbox_userns_setting", bwrap=bwrap, setting=setting, value=value), fix
+
+
+def check_sandbox(found: dict | None = None, which: Callable[[str], str | None] = shutil.which,
+                  platform: str = sys.platform, root: bool | None = None,
+                  proc_sys: Path = PROC_SYS) -> Check:
     """Can the grader confine trainee code here? Only graders need it: a warning, never a failure."""
     from course import sandbox
 
@@ -218,12 +274,31 @@ def check_sandbox(found: dict | None = None) -> Check:
     if found["available"]:
         key = "doctor.sandbox_ok_uid" if found["drops_uid"] else "doctor.sandbox_ok"
         return Check(name, True, t(key, bwrap=found["bwrap"]))
-    fix = "sudo apt-get install -y bubblewrap util-linux" if sys.platform.startswith("linux") else ""
-    return Check(name, True, t("doctor.sandbox_missing", reason=found["reason"]), fix, warn=True)
+    reason, fix = _sandbox_advice(which, platform, _is_root() if root is None else root, proc_sys)
+    return Check(name, True, t("doctor.sandbox_missing", reason=reason or found["reason"]), fix, warn=True)
+
+
+def check_memory_cgroup(root_dir: Path | None | bool = False, platform: str = sys.platform,
+                        root: bool | None = None) -> Check:
+    """Where the grader can make a memory cgroup, so a trainee kernel and everything it starts share
+    one memory cap (course.sandbox.cgroup_root). ``root_dir`` False: look it up on this machine."""
+    from course import sandbox
+
+    name = t("doctor.memory")
+    if not platform.startswith("linux"):
+        return Check(name, True, t("doctor.memory_not_linux"), warn=True)
+    found = sandbox.cgroup_root("memory") if root_dir is False else root_dir
+    if found is not None:
+        version = "v2" if Path(found) == sandbox.CGROUP_FS else "v1"
+        return Check(name, True, t("doctor.memory_ok", folder=str(found), version=version))
+    root = _is_root() if root is None else root
+    fix = t("doctor.memory_fix_mount") if root else " ".join(
+        ["sudo", shlex.quote(sys.executable), "-m", "course", "grade", "…"])
+    return Check(name, True, t("doctor.memory_missing"), fix, warn=True)
 
 
 CHECKS: list[Callable[[], Check]] = [check_python, check_packages, check_kernel, check_widgets,
-                                     check_font, check_datasets, check_sandbox]
+                                     check_font, check_datasets, check_sandbox, check_memory_cgroup]
 
 
 def run_checks(checks: Iterable[Callable[[], Check]] | None = None) -> list[Check]:

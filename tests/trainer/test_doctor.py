@@ -187,6 +187,95 @@ def test_data_dir_default_and_env_override(monkeypatch, data_folder):
 
 # --- report and main ------------------------------------------------------------------------
 
+# --- sandbox and memory cgroup ---------------------------------------------------------------
+
+MISSING = {"available": False, "bwrap": None, "drops_uid": False, "reason": "沙箱起不来。"}
+
+
+def _sysctls(folder: Path, **values: str) -> Path:
+    """A /proc/sys stand-in: kernel__unprivileged_userns_clone="0" -> kernel/unprivileged_userns_clone."""
+    for key, value in values.items():
+        path = folder / key.replace("__", "/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(value + "\n", encoding="utf-8")
+    return folder
+
+
+def _sandbox(tmp_path, tools=("bwrap",), root=False, **sysctls):
+    return doctor.check_sandbox(MISSING, which=lambda name: f"/usr/bin/{name}" if name in tools else None,
+                                platform="linux", root=root, proc_sys=_sysctls(tmp_path / "sys", **sysctls))
+
+
+@pytest.fixture
+def sandbox_enabled(monkeypatch):
+    monkeypatch.delenv("COURSE_SANDBOX_DISABLE", raising=False)
+
+
+def test_sandbox_without_bubblewrap_says_install_it(tmp_path, sandbox_enabled):
+    result = _sandbox(tmp_path, tools=())
+    assert result.ok and result.warn and result.fix == "sudo apt-get install -y bubblewrap"
+    assert "沙箱起不来。" in result.detail  # the grader's own reason
+    assert _sandbox(tmp_path, tools=(), root=True).fix == "apt-get install -y bubblewrap util-linux"
+
+
+@pytest.mark.parametrize("setting, value, allows", [
+    ("kernel.unprivileged_userns_clone", "0", "1"),
+    ("kernel.apparmor_restrict_unprivileged_userns", "1", "0"),
+    ("user.max_user_namespaces", "0", "15000"),
+])
+def test_bubblewrap_installed_but_namespaces_off_names_the_kernel_setting(tmp_path, sandbox_enabled,
+                                                                         setting, value, allows):
+    result = _sandbox(tmp_path, **{setting.replace(".", "__"): value})
+    assert result.warn and "apt" not in result.fix
+    assert result.fix.startswith(f"sudo sysctl -w {setting}={allows} && ")
+    assert "/etc/sysctl.d/" in result.fix  # kept after a reboot
+    assert setting in result.detail and "/usr/bin/bwrap" in result.detail and "重装" in result.detail
+
+
+def test_root_is_not_stopped_by_the_unprivileged_settings(tmp_path, sandbox_enabled):
+    # root may create namespaces whatever these say: the cause is elsewhere (a container's policy)
+    result = _sandbox(tmp_path, tools=("bwrap", "setpriv"), root=True,
+                      kernel__unprivileged_userns_clone="0", user__max_user_namespaces="96362")
+    assert "sysctl" not in result.fix and "apt" not in result.fix and "seccomp" in result.fix
+    assert _sandbox(tmp_path, tools=("bwrap",), root=True).fix == "apt-get install -y util-linux"
+    allowed = _sandbox(tmp_path, kernel__unprivileged_userns_clone="1", user__max_user_namespaces="96362")
+    assert "seccomp" in allowed.fix and "seccomp" in allowed.detail
+
+
+def test_sandbox_switched_off_by_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_SANDBOX_DISABLE", "1")
+    result = _sandbox(tmp_path)
+    assert "COURSE_SANDBOX_DISABLE" in result.detail and result.fix == "unset COURSE_SANDBOX_DISABLE"
+
+
+def test_sandbox_elsewhere_than_linux_has_no_apt_advice(tmp_path):
+    result = doctor.check_sandbox(MISSING, platform="win32", root=False)
+    assert result.warn and result.fix == "" and "沙箱起不来。" in result.detail
+
+
+def test_memory_cgroup_is_one_chinese_line(tmp_path):
+    from course import sandbox
+
+    v2 = doctor.check_memory_cgroup(sandbox.CGROUP_FS, platform="linux")
+    assert v2.ok and not v2.warn and "cgroup v2" in v2.detail and str(sandbox.CGROUP_FS) in v2.detail
+    v1 = doctor.check_memory_cgroup(sandbox.CGROUP_FS / "memory" / "grader", platform="linux")
+    assert "cgroup v1" in v1.detail and "\n" not in doctor.format_check(v1)
+    missing = doctor.check_memory_cgroup(None, platform="linux", root=False)
+    assert missing.ok and missing.warn and missing.fix.startswith("sudo ") and "course grade" in missing.fix
+    assert "/sys/fs/cgroup" in doctor.check_memory_cgroup(None, platform="linux", root=True).fix
+    assert doctor.check_memory_cgroup(platform="win32").warn
+
+
+def test_memory_cgroup_of_this_machine_is_what_the_grader_would_use():
+    from course import sandbox
+
+    result = doctor.check_memory_cgroup()
+    where = sandbox.cgroup_root("memory")
+    assert (where is not None) == (not result.warn)
+    if where is not None:
+        assert str(where) in result.detail
+
+
 GOOD = Check("检查甲", True, "一切正常")
 WARN = Check("检查乙", True, "版本偏新", "pip install 'x<2'", warn=True)
 BAD = Check("检查丙", False, "缺少文件", "python -m course data")
