@@ -215,41 +215,58 @@ def test_trainer_resets_a_forgotten_pin(classroom, pair):
     assert Hub(classroom.url).login("李四", classroom.code, "1357").status_code != 302  # the old PIN is gone
 
 
-def gradebook_difference(ours: list[dict], theirs: list[dict], out, inputs) -> str:
+def gradebook_difference(ours: list[dict], theirs: list[dict], out, inputs, snapshot) -> str:
     """What differs and what each side graded against (seen once: 甲01 q1), so a rerun tells why:
-    the roster's variant (classroom grade) vs the notebook's (course grade), and whether the
-    reference answers of that variant were current when the test looked."""
-    from course.classroom.simulate import current_answers
-    from course.exercises.reference import read_answers
-
+    the roster's variant (classroom grade) vs the notebook's (course grade), and whether the live
+    checkout's reference answers moved away from the snapshot both runs graded against."""
     rows = [(a, b) for a, b in zip(ours, theirs) if a != b]
     roster = json.loads((out / "variants.json").read_text(encoding="utf-8"))
     claimed = {p.stem: json.loads(p.read_text(encoding="utf-8"))["metadata"]["course"].get("variant", 0)
                for p in inputs.glob("*.ipynb")}
-    cached = {v: (read_answers(EXERCISE, v) or {}).get("source_hash") for v in set(roster.values())}
-    current = {v: current_answers(EXERCISE, v)["source_hash"] for v in set(roster.values())}
-    return f"rows {rows}; roster {roster}; notebooks claim {claimed}; cache {cached}; current {current}"
+
+    def hashes(root):
+        found = {}
+        for v in set(roster.values()):
+            path = root / "answers" / (f"variants/{EXERCISE}/v{v}.json" if v else f"{EXERCISE}.json")
+            found[v] = json.loads(path.read_text(encoding="utf-8")).get("source_hash") if path.exists() else None
+        return found
+
+    return (f"rows {rows}; roster {roster}; notebooks claim {claimed}; "
+            f"snapshot {hashes(snapshot)}; live checkout {hashes(REPO / 'solutions')}")
 
 
 def test_classroom_gradebook_matches_course_grade(classroom, simulated, tmp_path):
+    """`classroom grade` (roster from the store) and `course grade` (variant from each notebook)
+    give the same gradebook. Both grade against one snapshot of solutions/ taken now: in a shared
+    checkout another hand may edit a master or refill the variant cache between the two runs, and
+    that must not read as a difference between the two graders."""
+    import os
+    import shutil
+
+    snapshot = tmp_path / "solutions"
+    shutil.copytree(REPO / "solutions", snapshot)
+    env = {**os.environ, "COURSE_SOLUTIONS_DIR": str(snapshot)}
     ours, theirs = tmp_path / "classroom", tmp_path / "grade"
     done = subprocess.run([sys.executable, "-m", "course", "classroom", "grade", EXERCISE, "--state",
                            str(classroom.state), "--out", str(ours)], cwd=REPO, capture_output=True, text=True,
-                          timeout=600)
+                          timeout=600, env=env)
     assert done.returncode == 0, done.stderr
     inputs = classroom.state / "private" / "to-grade" / EXERCISE
     assert {"甲01", "甲02"} <= {p.stem for p in inputs.glob("*.ipynb")}
     again = subprocess.run([sys.executable, "-m", "course", "grade", EXERCISE, str(inputs), "--out", str(theirs)],
-                           cwd=REPO, capture_output=True, text=True, timeout=600)
+                           cwd=REPO, capture_output=True, text=True, timeout=600, env=env)
     assert again.returncode == 0, again.stderr
 
     def book(folder):
         with open(folder / "gradebook.csv", encoding="utf-8-sig") as handle:
             return list(csv.DictReader(handle))
 
-    assert book(ours) == book(theirs), gradebook_difference(book(ours), book(theirs), ours, inputs)
+    assert book(ours) == book(theirs), gradebook_difference(book(ours), book(theirs), ours, inputs, snapshot)
     names = {row[next(iter(row))] for row in book(ours)}
     assert {"甲01", "甲02"} <= names
+    # the answered trainee's variant questions were graded against their own variant: full marks
+    points = [float(r["points"]) for r in book(ours) if r["trainee"] == "甲01"]
+    assert points and sum(points) == sum(float(r["max_points"]) for r in book(ours) if r["trainee"] == "甲01")
 
 
 # ---- variants, the assessment choice, display names, walls of the checkout (issues 13, 14, 19) ----
