@@ -52,8 +52,10 @@ async def _grade_one(master: Master, stored: dict, submission: Submission, limit
     except Exception as error:  # one submission is one row with a reason, never a stopped batch
         reason = t("grading.internal_error", error=type(error).__name__)
         return {**base, "rows": unreadable_rows(master, reason), "seconds": 0.0, "fatal": "internal_error"}
+    # every stopped or failed cell, question or not (a failed setup cell explains the rows after it)
+    problems = [[p.index, p.status, p.detail] for p in run.problems]
     return {**base, "rows": rows, "seconds": round(run.seconds, 2), "fatal": run.fatal,
-            "output_truncated": run.output_truncated}
+            "output_truncated": run.output_truncated, "cell_problems": problems}
 
 
 async def _grade_pending(master, stored, pending, limits, workers, store, progress, results,

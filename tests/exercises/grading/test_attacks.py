@@ -210,6 +210,7 @@ def test_a_sibling_kernel_cannot_reach_another(context, tmp_path):
         rows = graded["sibling_victim"]["rows"]
         statuses = {row["status"] for row in rows}
         shown = "\n".join(f"{row['question']} {row['status']} {row.get('message', '')}" for row in rows)
+        shown += f"\nfatal={graded['sibling_victim'].get('fatal')} cells={graded['sibling_victim'].get('cell_problems')}"
         assert not statuses & {"unanswered", "wrong", "partial"}, shown
         if statuses == {"correct"}:
             return

@@ -70,6 +70,9 @@ def test_infinite_loop_times_out_and_the_rest_is_graded(graded, master):
     first_wrong = next(iter(WRONG))
     assert looping[first_wrong] == "timeout"
     assert all(s == "correct" for q, s in looping.items() if q != first_wrong)
+    # the stopped cell is in the record too, by index (a failed setup cell would be explained here)
+    assert [status for _, status, _ in results["infinite_loop"]["cell_problems"]] == ["timeout"]
+    assert results["solution"]["cell_problems"] == []
     assert total(results["solution"]) == pytest.approx(sum(q.points for q in master.questions))
 
 
