@@ -9,7 +9,9 @@ Linux only, through bubblewrap (Debian package ``bubblewrap``). The confined pro
 - no network, loopback included (``--unshare-all``: the kernel talks through file sockets), its own
   pid namespace (nothing outlives the run, no signal reaches the grader), ``--die-with-parent``,
   an environment built from an allow-list (``--clearenv``);
-- caps it cannot leave: a pids cgroup and a memory cgroup made by the grader (``make_cgroup``).
+- caps it cannot leave: a pids cgroup and a memory cgroup made by the grader (``make_cgroup``);
+- a janitor process per grader that kills and removes those cgroups however the grader ends
+  (``--die-with-parent`` alone leaves gaps while the sandbox is being built: see ``_Janitor``).
 As root, the process first drops to an unprivileged uid (``setpriv``), because bwrap's ``--uid``
 alone still opens files as root. Each kernel gets its own uid, so ``RLIMIT_NPROC`` counts only it.
 
