@@ -161,3 +161,22 @@ def test_provision_command_writes_the_trainee_home(tmp_path):
     assert not (tmp_path / "solutions").exists()
     exercise = sorted((tmp_path / "exercises").glob("*.ipynb"))[0]
     assert "submit()" in json.loads(exercise.read_text(encoding="utf-8"))["cells"][-1]["source"]
+
+
+def test_the_service_records_the_class_on_kubernetes(tmp_path, monkeypatch):
+    """On Kubernetes there is no `classroom serve`: the service command from configure_kubernetes
+    (--variants N [--assessment]) records the class, which api/my-exercises reads."""
+    from course.classroom import service
+    from course.classroom.store import Store
+    from course.classroom.variants import class_settings
+
+    class Stop(Exception):
+        pass
+
+    def no_server(state, prefix):
+        raise Stop
+
+    monkeypatch.setattr(service, "make_app", no_server)
+    with pytest.raises(Stop):
+        service.main(["--state", str(tmp_path), "--port", "1", "--variants", "12", "--assessment"])
+    assert class_settings(Store(tmp_path)) == {"mode": "assessment", "variants": 12}
