@@ -127,6 +127,9 @@ def compute_answers(master: Master, variant: int = 0) -> dict:
     """Run the master (for ``variant``) in a fresh kernel and return its validated reference answers."""
     from course.exercises.grading.runner import Limits, run_notebook
 
+    # stamped with the inputs as the run starts: a table rewritten meanwhile leaves these answers
+    # stale (computed again next time), never stamped current
+    digest = source_hash(master)
     notebook = parameterized(master, variant)
     result = asyncio.run(run_notebook(notebook, master.question_ids, Limits(cell_seconds=120)))
     if result.fatal or result.problems:
@@ -139,7 +142,7 @@ def compute_answers(master: Master, variant: int = 0) -> dict:
             raise CourseError("master.bad_reference", path=master.path.name, id=question.id,
                               detail=verdict.message)
         answers[question.id] = remap_answer(master, question, variant, result.answers[question.id])
-    stored = {"exercise": master.name, "source_hash": source_hash(master), "answers": answers}
+    stored = {"exercise": master.name, "source_hash": digest, "answers": answers}
     if variant:
         stored["variant"] = variant
         stored["shuffle"] = SHUFFLE_SCHEME  # the letters above follow this scheme

@@ -241,3 +241,31 @@ def test_check_in_a_provisioned_home_uses_the_trainees_variant(tmp_path, monkeyp
     answer = checking.show_answer(question)
     if mode == "assessment":
         assert "课后" in repr(answer) and str(own[question]["value"]) not in repr(answer)
+
+
+def test_reference_answers_computed_while_their_data_changes_are_not_stamped_current(tmp_path, monkeypatch):
+    """A table rewritten while a master runs (classroom prepare filling the cache in a checkout
+    someone is working in): the answers keep the stamp of the inputs the run started from, so the
+    next lookup computes them again instead of trusting answers from half-old data."""
+    from types import SimpleNamespace
+
+    from conftest import REPO
+
+    from course.exercises.grading import runner
+
+    data = tmp_path / "datasets"
+    shutil.copytree(REPO / "datasets", data)
+    monkeypatch.setenv("COURSE_DATA_DIR", str(data))
+    master = read_master(REPO / "solutions" / f"{EXERCISE}.ipynb")
+    before = reference.source_hash(master)
+    plain = reference.read_answers(EXERCISE, 1)["answers"]
+
+    async def run_while_data_changes(notebook, ids, limits):
+        with open(data / "customers.csv", "a", encoding="utf-8") as handle:
+            handle.write("\n")
+        return SimpleNamespace(fatal=None, problems=[], answers=plain)
+
+    monkeypatch.setattr(runner, "run_notebook", run_while_data_changes)
+    stored = reference.compute_answers(master, 1)
+    assert stored["source_hash"] == before != reference.source_hash(master)
+    assert not reference.is_current(master, stored, 1)
