@@ -115,7 +115,9 @@ def prebuild(count: int, mode: str, workers: int = 2) -> int:
     from multiprocessing import get_context
 
     todo = [v for v in class_variants(count) if (v, mode) not in _built]
-    if len(todo) > 1 and workers > 1:
+    # forked workers only from a single-threaded process (serve, before the hub starts): a fork of a
+    # process with other threads (a test runner's, say) may copy a lock one of them holds and hang
+    if len(todo) > 1 and workers > 1 and threading.active_count() == 1:
         with ProcessPoolExecutor(min(workers, len(todo)), mp_context=get_context("fork")) as pool:
             for variant, files in zip(todo, pool.map(_build, todo, [mode] * len(todo))):
                 _built.setdefault((variant, mode), files)
