@@ -8,9 +8,11 @@ to assign, so that ``check()`` does not grade the value left over from an earlie
 """
 from __future__ import annotations
 
+import builtins
 import difflib
 import html
 import re
+import sys
 
 from course.core.i18n import CourseError, choices, t
 
@@ -78,16 +80,28 @@ def explain(error: BaseException, namespace: dict | None = None) -> tuple[str, l
         lines += [hint] if hint else []
         lines.append(t("errors_help.key_fix"))
         return t("errors_help.key_title", key=key), lines
-    if isinstance(error, TypeError) and "unexpected keyword argument" in message:
-        found = re.search(r"(\w+)\(\) got an unexpected keyword argument '(\w+)'", message)
-        function, keyword = (found.group(1), found.group(2)) if found else ("?", "?")
-        valid = _parameters(namespace.get(function))
+    # Python words it two ways: "f() got an unexpected keyword argument 'k'" (functions, methods as
+    # "DataFrame.sort_values()") and "'k' is an invalid keyword argument for round()" (built-ins)
+    found = re.search(r"([\w.]+)\(\) got an unexpected keyword argument '(\w+)'", message)
+    invalid = re.search(r"'(\w+)' is an invalid keyword argument for ([\w.]+)\(\)", message)
+    if isinstance(error, TypeError) and (found or invalid):
+        function, keyword = (found.group(1), found.group(2)) if found else (invalid.group(2), invalid.group(1))
+        valid = _parameters(_callable_named(function, namespace))
         lines = [t("errors_help.valid_keywords", names=choices(valid))] if valid else []
         hint = _close(keyword, valid)
         return t("errors_help.keyword_title", function=function, keyword=keyword), ([hint] if hint else []) + lines
     if isinstance(error, (TypeError, ValueError, AttributeError)):
         return t("errors_help.type_title"), [t("errors_help.type_detail", message=message), t("errors_help.type_fix")]
     return t("errors_help.other_title"), [t("errors_help.type_detail", message=message)]
+
+
+def _callable_named(name: str, namespace: dict):
+    """The function a message names: the notebook's own, a built-in, or a pandas method (DataFrame.sort_values)."""
+    owner, _, method = name.rpartition(".")
+    if not owner:
+        return namespace.get(name, getattr(builtins, name, None))
+    cls = namespace.get(owner) or getattr(sys.modules.get("pandas"), owner, None)
+    return getattr(cls, method, None)
 
 
 def _parameters(function) -> list[str]:
@@ -97,7 +111,7 @@ def _parameters(function) -> list[str]:
         params = inspect.signature(function).parameters.values()
     except (TypeError, ValueError):
         return []
-    return [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    return [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name != "self"]
 
 
 HANDLED = (CourseError, NameError, SyntaxError, KeyError, TypeError, ValueError, AttributeError)

@@ -80,3 +80,17 @@ def test_explain_without_a_kernel():
     assert "x" in title and any("xs" in line for line in lines)
     title, _ = explain(IndentationError("unexpected indent", ("c", 2, 1, " y", 2, 2)))
     assert "缩进" in title
+
+
+@pytest.mark.parametrize("call, wrong, right", [
+    ("round(1.5, ndigts=1)", "ndigts", "ndigits"),  # a built-in words it "'k' is an invalid keyword argument for f()"
+    ("pd.DataFrame({'a': [1]}).sort_values('a', ascendng=False)", "ascendng", "ascending"),  # a pandas method
+])
+def test_misspelled_keyword_to_builtins_and_pandas_methods(call, wrong, right):
+    import pandas as pd
+
+    with pytest.raises(TypeError) as raised:
+        eval(call, {"pd": pd})
+    title, lines = explain(raised.value, {})
+    assert f"「{wrong}」" in title and any(right in line for line in lines)
+    assert not any("self" in line for line in lines)
