@@ -458,19 +458,20 @@ def _empty_and_remove(group: Path) -> None:
 # kernel running with ppid 1 (seen: minutes after the grader ended). So the grader never relies
 # on it alone: every cgroup it makes is also told to this small process, started in its own
 # session, which reads the grader's pipe until it closes (the grader ended, in any way) and then
-# kills every task left in those cgroups and removes them. It is the same code as
+# kills every task left in those cgroups and removes them, then the kernels' folders. It is the same code as
 # ``_empty_and_remove``, without imports, so it starts in milliseconds.
 _JANITOR_CODE = r"""
-import os, signal, sys, time
+import os, shutil, signal, sys, time
 signal.signal(signal.SIGINT, signal.SIG_IGN)
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
-groups = []
+groups, folders = [], []
 for line in sys.stdin.buffer:
     path = os.fsdecode(line[1:].rstrip(b"\n"))
-    if line[:1] == b"+" and path not in groups:
-        groups.append(path)
-    elif line[:1] == b"-" and path in groups:
-        groups.remove(path)
+    kept = groups if line[:1] in (b"+", b"-") else folders
+    if line[:1] in (b"+", b"D") and path not in kept:
+        kept.append(path)
+    elif line[:1] in (b"-", b"d") and path in kept:
+        kept.remove(path)
 for _ in range(200):
     for group in list(groups):
         try:
@@ -493,6 +494,8 @@ for _ in range(200):
     if not groups:
         break
     time.sleep(0.05)
+for folder in folders:  # the kernels' folders (connection files and their keys), once nothing runs
+    shutil.rmtree(folder, ignore_errors=True)
 """
 
 
@@ -530,6 +533,14 @@ class _Janitor:
     def forget(self, group: Path) -> None:
         if self._process is not None and self._owner == os.getpid():
             self._say(b"-", group)
+
+    def watch_folder(self, folder: Path) -> None:
+        """Remove ``folder`` (a kernel's connection file and sockets) if the grader ends first."""
+        self._say(b"D", folder)
+
+    def forget_folder(self, folder: Path) -> None:
+        if self._process is not None and self._owner == os.getpid():
+            self._say(b"d", folder)
 
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None and self._owner == os.getpid() else None

@@ -259,6 +259,8 @@ class _Kernel:
     def __init__(self, limits: Limits, sandbox: confinement.Sandbox | None):
         self.sandbox = sandbox
         self.folder = Path(tempfile.mkdtemp(prefix="course-grade-"))
+        if sandbox is not None:  # its connection file holds the key to the kernel: never left behind
+            confinement.JANITOR.watch_folder(self.folder)
         self.uid = sandbox.next_uid() if sandbox else None
         self.cgroup = None
         if sandbox is None:
@@ -297,6 +299,8 @@ class _Kernel:
             pass
         confinement.remove_cgroup(self.cgroup)
         shutil.rmtree(self.folder, ignore_errors=True)
+        if self.sandbox is not None:
+            confinement.JANITOR.forget_folder(self.folder)
 
 
 async def _attempt(nb, question_ids: list[str], limits: Limits, skip: set[int],

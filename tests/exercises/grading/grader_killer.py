@@ -3,7 +3,8 @@
     python grader_killer.py SIGNAL MOMENT EXERCISE SUBMISSION OUT
 MOMENT "launch": right after the first kernel launcher is started (bubblewrap still building the
 sandbox); "running": when the first cell is sent to a running kernel. It prints every cgroup
-folder it makes (CGROUP path) and its kernels' uids (UID n), so the test knows what to look for.
+folder it makes (CGROUP path), its kernels' folders (FOLDER path) and uids (UID n), so the test
+knows what to look for.
 """
 import os
 import signal
@@ -48,6 +49,15 @@ async def execute_cell(self, cell, index, **kw):
     return await real_cell(self, cell, index, **kw)
 
 
+real_kernel_init = runner._Kernel.__init__
+
+
+def kernel_init(self, *args, **kw):
+    real_kernel_init(self, *args, **kw)
+    print("FOLDER", self.folder, flush=True)
+
+
+runner._Kernel.__init__ = kernel_init
 confinement.make_cgroup = make_cgroup
 local_provisioner.launch_kernel = launch_kernel
 runner.LimitedClient.async_execute_cell = execute_cell

@@ -1,6 +1,6 @@
 """Nothing outlives the run, however the grader ends: killed (SIGKILL, SIGTERM) while bubblewrap is
-still building a kernel's sandbox, or while the kernel runs. No kernel, no bwrap, no cgroup is
-left behind. (Seen before the janitor: bwrap's pid 1 and the kernel running with ppid 1, minutes
+still building a kernel's sandbox, or while the kernel runs. No kernel, no bwrap, no cgroup, no
+connection file is left behind. (Seen before the janitor: bwrap's pid 1 and the kernel running with ppid 1, minutes
 after the grader was killed, and every killed run's cgroups left on the machine.)"""
 import os
 import subprocess
@@ -30,11 +30,11 @@ def submission(tmp_path_factory):
     return path
 
 
-def _left(groups: list[str], uids: set[int]) -> list[str]:
+def _left(groups: list[str], uids: set[int], folders: list[str] = ()) -> list[str]:
     """Live processes (zombies are already dead) of the run: in one of its cgroups or under one
-    of its kernel uids; and its cgroup folders still there."""
+    of its kernel uids; its cgroup folders and kernel folders (connection files) still there."""
     names = {Path(g).name for g in groups}
-    left = [g for g in groups if os.path.exists(g)]
+    left = [g for g in [*groups, *folders] if os.path.exists(g)]
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             status = Path(f"/proc/{pid}/status").read_text()
@@ -59,11 +59,12 @@ def test_nothing_outlives_a_grader_that_is_killed(submission, tmp_path, signal_n
     assert ["DYING"] in words, done.stdout + done.stderr[-2000:]
     groups = [w[1] for w in words if w[:1] == ["CGROUP"]]
     uids = {int(u) for w in words if w[:1] == ["UID"] for u in w[1:]}
-    assert groups
+    folders = [w[1] for w in words if w[:1] == ["FOLDER"]]
+    assert groups and folders
     deadline = time.monotonic() + 20  # the janitor's work: a few hundred ms when all is well
-    while _left(groups, uids) and time.monotonic() < deadline:
+    while _left(groups, uids, folders) and time.monotonic() < deadline:
         time.sleep(0.5)
-    left = _left(groups, uids)
+    left = _left(groups, uids, folders)
     for line in left:  # never leave a test's processes running on the machine, pass or fail
         if line.startswith("pid "):
             try:
