@@ -2,7 +2,8 @@
 
 They are derived by running the master through the grader's own runner (variant k > 0: with
 papermill's parameter injection, ``variant = k``, after the master's ``parameters`` cell) and kept
-with a hash of what they were derived from (the master's cells and the tables it loads), so
+with a hash of what they were derived from (the master's cells and the tables it loads; for
+variants also the course package, see ``library_hash``), so
 ``assign --check`` and the grader can tell a stale copy without starting a kernel.
 
 Where they live, and why:
@@ -24,6 +25,7 @@ import hashlib
 import json
 import os
 import threading
+import time
 from pathlib import Path
 
 from course.core import paths
@@ -93,6 +95,27 @@ def source_hash(master: Master) -> str:
     return digest.hexdigest()
 
 
+_LIBRARY = {"at": -10.0, "key": None, "hash": ""}
+
+
+def library_hash() -> str:
+    """The course package's code and data files: a variant's cached answers were computed through
+    them, so a library update (say a git pull between two classes) makes the cache stale. Variant 0
+    needs no such stamp: it is committed, and CI grades the masters against it."""
+    if time.monotonic() - _LIBRARY["at"] < 2:  # checking 450 cached variants looks once, not 450 times
+        return _LIBRARY["hash"]
+    package = Path(__file__).resolve().parents[1]
+    files = sorted(f for pattern in ("*.py", "*.yaml") for f in package.rglob(pattern))
+    key = tuple((str(f), stat.st_mtime_ns, stat.st_size) for f in files for stat in [f.stat()])
+    if key != _LIBRARY["key"]:  # read the files again only when one changed on disk
+        digest = hashlib.sha256()
+        for f in files:
+            digest.update(str(f.relative_to(package)).encode() + b"\0" + f.read_bytes())
+        _LIBRARY.update(key=key, hash=digest.hexdigest())
+    _LIBRARY["at"] = time.monotonic()
+    return _LIBRARY["hash"]
+
+
 def read_answers(name: str, variant: int = 0) -> dict | None:
     path = answers_path(name, variant)
     if not path.exists():
@@ -102,7 +125,7 @@ def read_answers(name: str, variant: int = 0) -> dict | None:
 
 def is_current(master: Master, stored: dict | None, variant: int = 0, digest: str | None = None) -> bool:
     return bool(stored) and stored.get("variant", 0) == variant and \
-        (not variant or stored.get("shuffle") == SHUFFLE_SCHEME) and \
+        (not variant or (stored.get("shuffle") == SHUFFLE_SCHEME and stored.get("library") == library_hash())) and \
         stored.get("source_hash") == (digest or source_hash(master))
 
 
@@ -130,6 +153,7 @@ def compute_answers(master: Master, variant: int = 0) -> dict:
     # stamped with the inputs as the run starts: a table rewritten meanwhile leaves these answers
     # stale (computed again next time), never stamped current
     digest = source_hash(master)
+    library = library_hash() if variant else None
     notebook = parameterized(master, variant)
     result = asyncio.run(run_notebook(notebook, master.question_ids, Limits(cell_seconds=120)))
     if result.fatal or result.problems:
@@ -146,6 +170,7 @@ def compute_answers(master: Master, variant: int = 0) -> dict:
     if variant:
         stored["variant"] = variant
         stored["shuffle"] = SHUFFLE_SCHEME  # the letters above follow this scheme
+        stored["library"] = library
     return stored
 
 

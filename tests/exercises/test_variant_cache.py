@@ -47,3 +47,23 @@ def test_for_class_fills_an_empty_cache_in_parallel_with_the_same_answers(tmp_pa
     assert sorted(p.name for p in cache.glob("v*.json")) == ["v1.json", "v2.json", "v3.json"]
     assert sorted(calls) == [1, 2, 3]  # one master run per variant, not one per trainee
     assert most == 2  # two at a time on two cores
+
+
+def test_a_cached_variant_is_stale_after_a_library_update(tmp_path, monkeypatch):
+    """A variant's answers were computed through the course package: once its code changes (a git
+    pull between two classes) they are computed again, as when the master or its tables change."""
+    with course_folders(tmp_path) as (solutions, _):
+        write_master(solutions)
+        assign(solutions / f"{NAME}.ipynb")
+        master = read_master(solutions / f"{NAME}.ipynb")
+        stored = reference.reference_answers(master, 1)
+        assert reference.is_current(master, stored, 1) and stored["library"] == reference.library_hash()
+
+        monkeypatch.setattr(reference, "library_hash", lambda: "another library")
+        assert not reference.is_current(master, stored, 1)
+        assert reference.is_current(master, reference.read_answers(NAME), 0)  # variant 0 is committed, CI checks it
+        runs = []
+        original = reference.compute_answers
+        monkeypatch.setattr(reference, "compute_answers", lambda m, v: runs.append(v) or original(m, v))
+        again = reference.reference_answers(master, 1)
+        assert runs == [1] and again["library"] == "another library"
