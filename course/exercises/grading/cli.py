@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from course import sandbox as confinement
@@ -61,15 +64,46 @@ async def _grade_one(master: Master, stored: dict, submission: Submission, limit
 async def _grade_pending(master, stored, pending, limits, workers, store, progress, results,
                          sandbox=None) -> None:
     gate = asyncio.Semaphore(workers)
+    stop = asyncio.Event()
 
     async def one(submission: Submission) -> None:
         async with gate:
+            if stop.is_set():
+                return
             result = await _grade_one(master, stored, submission, limits, sandbox)
+        if stop.is_set():  # cut short by Ctrl-C: not a grade (nbclient reports the cancel as a dead kernel)
+            return
         results[submission.trainee] = result
         store.save(result)
         progress.update(1)
 
-    await asyncio.gather(*(one(s) for s in pending))
+    work = asyncio.gather(*(one(s) for s in pending))
+    with _ctrl_c_sets(stop):
+        stopped = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({work, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    if not stop.is_set():
+        stopped.cancel()
+        await work  # raises what a worker raised
+        return
+    work.cancel()
+    await asyncio.gather(work, return_exceptions=True)  # kernels stopped and cleaned up
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _ctrl_c_sets(stop: asyncio.Event):
+    """Ctrl-C sets ``stop`` instead of cancelling whatever is awaited: nbclient turns a cancelled
+    cell into "kernel died", which would be saved as that trainee's grade. Only the main thread can
+    take signals; elsewhere (the console, the classroom) the caller's own stop applies."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    loop = asyncio.get_running_loop()
+    previous = signal.signal(signal.SIGINT, lambda *_: loop.call_soon_threadsafe(stop.set))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def choose_sandbox(no_sandbox: bool) -> confinement.Sandbox | None:

@@ -116,6 +116,35 @@ def _class_of(count: int, folder):
     return inbox
 
 
+def test_ctrl_c_never_saves_a_cut_short_run_as_a_grade(tmp_path, monkeypatch):
+    """Ctrl-C while a kernel runs: nbclient reports the cancelled cell as a dead kernel (and
+    Python 3.11's wait_for can swallow a cancel outright), so a cancel alone could record that
+    trainee as "kernel died" and go on grading. The run stops, and only finished grades are kept."""
+    import asyncio
+
+    inbox, out = _class_of(3, tmp_path), tmp_path / "out"
+    started = []
+
+    async def fake_grade_one(master, stored, submission, limits, sandbox=None):
+        started.append(submission.trainee)
+        base = {"trainee": submission.trainee, "exercise": master.name, "rows": [],
+                "submission_sha256": submission.sha256, "source_hash": stored["source_hash"]}
+        if len(started) == 1:
+            return base
+        os.kill(os.getpid(), signal.SIGINT)  # the trainer presses Ctrl-C while this one runs
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:  # what nbclient does with a cancel: a "dead kernel" result
+            return {**base, "fatal": "kernel_died"}
+        return base
+
+    monkeypatch.setattr(cli, "_grade_one", fake_grade_one)
+    with pytest.raises(KeyboardInterrupt):
+        cli.grade(EXERCISE, [inbox], out, workers=1, show_progress=False, no_sandbox=True)
+    kept = sorted(p.stem for p in (out / ".results").glob("trainee*.json"))
+    assert kept == [started[0]] and len(started) == 2
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["sigint", "sigkill"])
 def test_an_interrupted_batch_resumes_and_keeps_finished_grades(tmp_path, stop):
     inbox, out = _class_of(4, tmp_path), tmp_path / "out"
