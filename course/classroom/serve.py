@@ -70,6 +70,12 @@ def settings(args) -> tuple[dict, bool]:
             "trainer_password": trainer_password, "cull_after": args.cull_after}, generated
 
 
+def mode_line(mode: str, variants: int) -> str:
+    """The banner's line about the class: practice or assessment, and how many variants (0: one for all)."""
+    count = t("classroom.banner_variants", variants=variants) if variants else t("classroom.banner_one_variant")
+    return t(f"classroom.banner_mode_{mode}", variants=count)
+
+
 def run(args) -> int:
     if not running_as_root():
         raise CourseError("classroom.need_root")
@@ -88,7 +94,7 @@ def run(args) -> int:
     host = args.ip if args.ip not in {"", "0.0.0.0"} else None
     urls = [f"http://{a}:{args.port}/" for a in ([host] if host else lan_addresses())]
     print(banner(urls, config["class_code"], config["trainer_password"], generated), flush=True)
-    print(t(f"classroom.banner_mode_{chosen['mode']}", variants=chosen["variants"]), flush=True)
+    print(mode_line(chosen["mode"], chosen["variants"]), flush=True)
     os.environ[SETTINGS_ENV] = json.dumps(config)
     from jupyterhub.app import main as hub_main
 

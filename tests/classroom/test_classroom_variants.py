@@ -205,6 +205,8 @@ def test_serve_assessment_records_the_mode_and_trainees_get_no_answers(tmp_path,
                                         "--class-code", "2468", "--trainer-password", "pw-123456"])
         assert serve.run(args) == 0 and started
         assert "考核模式" in capsys.readouterr().out
+        assert serve.mode_line("assessment", COUNT).endswith(f"每位学员分到 {COUNT} 个版本中的一个。")
+        assert serve.mode_line("practice", 0).endswith("所有学员用同一个版本。")  # not "one of 0 variants"
         store = Store(state)
         assert classroom_variants.class_settings(store) == {"mode": "assessment", "variants": COUNT}
         home = new_trainee(state, store, "孙七")
