@@ -80,8 +80,7 @@ def texts() -> dict:
     from course.core.i18n import messages
 
     prefix = "classroom.ui_"
-    merged = messages(prefix)
-    return {k[len(prefix):]: v for k, v in merged.items() if k.startswith(prefix)}
+    return {key[len(prefix):]: text for key, text in messages(prefix).items()}
 
 
 class Dashboard(Base):
